@@ -1,0 +1,203 @@
+// storecrm: serve | init | migrate | demo | user. Every option can also come from the
+// environment (STORECRM_DB, STORECRM_PORT, ...) or an INI/TOML config file (--config).
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "app/demo_data.hpp"
+#include "app/wiring.hpp"
+#include "common/messages.hpp"
+#include "http/server.hpp"
+#include "http/static_site.hpp"
+#include "security/crypto.hpp"
+#include "security/login_throttle.hpp"
+#include "staff/staff_service.hpp"
+
+namespace storecrm::app {
+namespace {
+
+struct CommonOptions {
+    std::string db = "./data/storecrm.db";
+    std::string key_file;
+};
+
+void AddCommon(CLI::App* cmd, CommonOptions& o) {
+    cmd->add_option("--db", o.db, "SQLite file (or postgresql://... once supported)")
+        ->envname("STORECRM_DB")
+        ->capture_default_str();
+    cmd->add_option("--key-file", o.key_file,
+                    "Field-encryption key file (default: storecrm.key beside the database; or STORECRM_MASTER_KEY)")
+        ->envname("STORECRM_KEY_FILE");
+}
+
+std::optional<security::FieldVault> LoadVault(const CommonOptions& o) {
+    auto vault = security::FieldVault::Load(o.key_file.empty() ? DefaultKeyFile(o.db) : o.key_file);
+    if (!vault.ok()) {
+        std::cerr << "error: " << vault.error().internal_detail << "\n";
+        return std::nullopt;
+    }
+    return std::move(vault).value();
+}
+
+void PrintError(const Error& e) {
+    std::cerr << "error: " << Render(e.message, Locale::kEn);
+    for (const auto& f : e.fields) std::cerr << " [" << f.field << ": " << Render(f.message, Locale::kEn) << "]";
+    if (!e.internal_detail.empty()) std::cerr << " (" << e.internal_detail << ")";
+    std::cerr << "\n";
+}
+
+int Init(const CommonOptions& o, const std::string& user, const std::string& password) {
+    auto vault = LoadVault(o);
+    if (!vault) return 1;
+    auto db = OpenMigrated(o.db, 1);
+    if (!db) return 1;
+    auto tx = db->Begin(storage::TxMode::kWrite);
+    if (!tx.ok()) return PrintError(tx.error()), 1;
+    if (auto s = staff::EnsureBuiltinRoles(**tx); !s.ok()) return PrintError(s.error()), 1;
+    auto role = staff::RoleIdByCode(**tx, "hq_admin");
+    if (!role.ok()) return PrintError(role.error()), 1;
+    auto id = staff::CreateStaff(**tx, {.username = user, .name = user, .role_id = *role, .store_ids = {},
+                                        .password = password, .must_change_password = false});
+    if (!id.ok()) return PrintError(id.error()), 1;
+    if (auto s = (*tx)->Commit(); !s.ok()) return PrintError(s.error()), 1;
+    std::cout << "Created " << o.db << " with HQ admin '" << staff::NormalizeUsername(user) << "'.\n";
+    return 0;
+}
+
+int Serve(const CommonOptions& o, http::ServerOptions server_options, const std::string& web_root,
+          const SessionPolicy& policy) {
+    auto vault = LoadVault(o);
+    if (!vault) return 1;
+    auto db = OpenMigrated(o.db, server_options.worker_threads + 1);
+    if (!db) return 1;
+    {
+        auto tx = db->Begin(storage::TxMode::kWrite);
+        if (!tx.ok() || !staff::EnsureBuiltinRoles(**tx).ok() || !(*tx)->Commit().ok()) {
+            spdlog::error("cannot prepare built-in roles");
+            return 1;
+        }
+    }
+    security::LoginThrottle throttle(60, 20, std::chrono::minutes(5));
+    Services services{.db = db.get(), .vault = &*vault, .throttle = &throttle, .sessions = policy};
+    http::Router router = BuildRouter();
+    http::StaticSite site(web_root);
+    if (site.empty()) spdlog::warn("no web app embedded and no --web-root: serving the API only");
+    http::Server server(server_options, router, services, site);
+    spdlog::info("storecrm serving {} on http://{}:{}", db->Describe(), server_options.address, server_options.port);
+    return server.Run() ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace storecrm::app
+
+int main(int argc, char** argv) {
+    using namespace storecrm;
+    using namespace storecrm::app;
+    security::InitCrypto();
+    CLI::App cli{"storecrm — customer management for retail stores (零售门店客户管理系统)"};
+    cli.set_config("--config", "", "Read options from an INI/TOML file");
+    cli.require_subcommand(1);
+
+    CommonOptions common;
+    http::ServerOptions server_options;
+    std::string web_root;
+    SessionPolicy policy;
+    auto* serve = cli.add_subcommand("serve", "Serve the web app and the REST API");
+    AddCommon(serve, common);
+    serve->add_option("--port", server_options.port, "TCP port")->envname("STORECRM_PORT")->capture_default_str();
+    serve->add_option("--address", server_options.address, "Address to bind")->envname("STORECRM_ADDRESS")->capture_default_str();
+    serve->add_option("--workers", server_options.worker_threads, "Worker threads for database work")
+        ->envname("STORECRM_WORKERS")->capture_default_str();
+    serve->add_option("--web-root", web_root, "Serve the web app from this directory instead of the embedded copy");
+    serve->add_option("--idle-timeout", policy.idle_timeout_seconds, "Session idle timeout, seconds")->capture_default_str();
+    serve->add_option("--session-lifetime", policy.absolute_timeout_seconds, "Session absolute timeout, seconds")->capture_default_str();
+    serve->add_flag("--secure-cookie", policy.secure_cookie, "Mark the session cookie Secure (behind HTTPS)");
+
+    std::string admin_user, admin_password;
+    auto* init = cli.add_subcommand("init", "Create an empty database with one HQ admin");
+    AddCommon(init, common);
+    init->add_option("--admin-user", admin_user, "HQ admin username")->required();
+    init->add_option("--admin-password", admin_password, "HQ admin password (chosen by you: not forced to change)")->required();
+
+    auto* migrate = cli.add_subcommand("migrate", "Bring the database to the current schema");
+    AddCommon(migrate, common);
+
+    int demo_members = 5000;
+    auto* demo = cli.add_subcommand("demo", "Create the demo chain (3 stores, staff in every role, members) unless it exists");
+    AddCommon(demo, common);
+    demo->add_option("--members", demo_members, "How many demo members")->capture_default_str();
+
+    std::string username, name, role_code = "cashier", password;
+    std::vector<int64_t> store_ids;
+    auto* user = cli.add_subcommand("user", "Manage staff accounts from the command line");
+    user->require_subcommand(1);
+    auto* user_add = user->add_subcommand("add", "Add a staff account");
+    AddCommon(user_add, common);
+    user_add->add_option("--username", username)->required();
+    user_add->add_option("--name", name);
+    user_add->add_option("--role", role_code, "Role code, e.g. store_manager")->capture_default_str();
+    user_add->add_option("--password", password, "Initial password (must be changed at first sign-in)")->required();
+    user_add->add_option("--store", store_ids, "Store id (repeatable)");
+    auto* user_unlock = user->add_subcommand("unlock", "Unlock an account locked by failed sign-ins");
+    AddCommon(user_unlock, common);
+    user_unlock->add_option("--username", username)->required();
+    auto* user_password = user->add_subcommand("password", "Set a new initial password");
+    AddCommon(user_password, common);
+    user_password->add_option("--username", username)->required();
+    user_password->add_option("--password", password)->required();
+
+    CLI11_PARSE(cli, argc, argv);
+
+    if (*serve) return Serve(common, server_options, web_root, policy);
+    if (*init) return Init(common, admin_user, admin_password);
+    if (*migrate) {
+        auto db = OpenMigrated(common.db, 1);
+        if (!db) return 1;
+        std::cout << "Database " << common.db << " is at the current schema.\n";
+        return 0;
+    }
+    if (*demo) {
+        auto vault = LoadVault(common);
+        if (!vault) return 1;
+        auto db = OpenMigrated(common.db, 1);
+        if (!db) return 1;
+        return CreateDemoData(*db, *vault, demo_members) ? 0 : 1;
+    }
+    if (*user) {
+        auto db = OpenMigrated(common.db, 1);
+        if (!db) return 1;
+        auto tx = db->Begin(storage::TxMode::kWrite);
+        if (!tx.ok()) return PrintError(tx.error()), 1;
+        Status status = Ok();
+        if (*user_add) {
+            auto role = staff::RoleIdByCode(**tx, role_code);
+            if (!role.ok()) {
+                std::cerr << "error: no role with code " << role_code << "\n";
+                return 1;
+            }
+            auto id = staff::CreateStaff(**tx, {.username = username, .name = name.empty() ? username : name,
+                                                .role_id = *role, .store_ids = store_ids, .password = password});
+            if (!id.ok()) status = id.take_error();
+        } else {
+            auto row = (*tx)->QueryOne("SELECT id FROM staff WHERE username = ?", {staff::NormalizeUsername(username)});
+            if (!row.ok() || !row->has_value()) {
+                std::cerr << "error: no staff account " << username << "\n";
+                return 1;
+            }
+            const int64_t id = (**row).Int(0);
+            if (*user_unlock) {
+                auto r = (*tx)->Exec("UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE id = ?", {id});
+                if (!r.ok()) status = r.take_error();
+            } else {
+                status = staff::CheckPassword("password", password, username);
+                if (status.ok()) status = staff::SetPassword(**tx, id, password, true);
+            }
+        }
+        if (status.ok()) status = (*tx)->Commit();
+        if (!status.ok()) return PrintError(status.error()), 1;
+        std::cout << "Done.\n";
+        return 0;
+    }
+    return 0;
+}

@@ -1,0 +1,48 @@
+#include "app/wiring.hpp"
+
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+
+#include "members/routes.hpp"
+#include "staff/routes.hpp"
+#include "storage/migrations.hpp"
+#include "stores/routes.hpp"
+
+namespace storecrm::app {
+
+http::Router BuildRouter() {
+    http::Router router;
+    staff::RegisterSessionRoutes(router);
+    stores::RegisterStoreRoutes(router);
+    staff::RegisterStaffRoutes(router);
+    staff::RegisterRoleRoutes(router);
+    staff::RegisterApiTokenRoutes(router);
+    staff::RegisterAuditRoutes(router);
+    members::RegisterMemberRoutes(router);
+    members::RegisterTagRoutes(router);
+    members::RegisterCustomFieldRoutes(router);
+    return router;
+}
+
+std::unique_ptr<storage::Database> OpenMigrated(const std::string& url, int pool_size) {
+    auto db = storage::OpenDatabase(url, pool_size);
+    if (!db.ok()) {
+        spdlog::error("cannot open database {}: {}", url, db.error().internal_detail);
+        return nullptr;
+    }
+    auto applied = storage::Migrate(**db);
+    if (!applied.ok()) {
+        spdlog::error("migration failed: {}", applied.error().internal_detail);
+        return nullptr;
+    }
+    for (const auto& name : *applied) spdlog::info("applied migration {}", name);
+    return std::move(db).value();
+}
+
+std::string DefaultKeyFile(const std::string& db_url) {
+    std::filesystem::path p(db_url);
+    return (p.has_parent_path() ? p.parent_path() / "storecrm.key" : std::filesystem::path("storecrm.key")).string();
+}
+
+}  // namespace storecrm::app

@@ -1,0 +1,126 @@
+#include "common/messages.hpp"
+
+#include <map>
+
+namespace storecrm {
+namespace {
+
+struct Texts {
+    const char* zh;
+    const char* en;
+};
+
+const std::map<std::string_view, Texts>& Catalog() {
+    static const std::map<std::string_view, Texts> catalog = {
+        // Errors (top-level messages).
+        {"error.validation_failed", {"提交的内容有误，请检查标出的字段", "Some fields are invalid"}},
+        {"error.invalid_json", {"请求内容不是有效的 JSON", "The request body is not valid JSON"}},
+        {"error.invalid_utf8", {"请求内容包含无效的 UTF-8 字符", "The request contains invalid UTF-8"}},
+        {"error.unauthenticated", {"请先登录", "Please sign in"}},
+        {"error.bad_credentials", {"用户名或密码错误", "Wrong username or password"}},
+        {"error.forbidden", {"没有权限执行此操作", "You do not have permission to do this"}},
+        {"error.password_change_required", {"请先修改初始密码", "Please change your initial password first"}},
+        {"error.csrf_failed", {"安全校验失败，请刷新页面后重试", "Security check failed; reload the page and try again"}},
+        {"error.not_found", {"记录不存在或无权访问", "Not found"}},
+        {"error.route_not_found", {"接口不存在", "No such API route"}},
+        {"error.method_not_allowed", {"不支持该请求方法", "Method not allowed"}},
+        {"error.version_conflict", {"该记录已被他人修改，请刷新后再试", "Someone else changed this record; reload and try again"}},
+        {"error.conflict", {"与已有记录冲突", "Conflicts with an existing record"}},
+        {"error.payload_too_large", {"请求内容过大（上限 {max}）", "The request body is too large (limit {max})"}},
+        {"error.account_locked", {"密码错误次数过多，账号已锁定，请 {minutes} 分钟后再试或联系管理员", "Too many failed attempts; the account is locked for {minutes} minutes or until an admin unlocks it"}},
+        {"error.account_disabled", {"账号已停用", "This account is disabled"}},
+        {"error.rate_limited", {"尝试过于频繁，请稍后再试", "Too many attempts; try again later"}},
+        {"error.busy", {"系统繁忙，请稍后重试", "The system is busy; try again shortly"}},
+        {"error.internal", {"系统内部错误", "Internal error"}},
+        {"error.member_merged", {"该会员已合并到其他会员", "This member was merged into another"}},
+        {"error.member_not_active", {"该会员不是正常状态，不能执行此操作", "This member is not active"}},
+        {"error.confirm_required", {"请确认此操作", "Please confirm this action"}},
+        // Field messages.
+        {"field.required", {"必填", "Required"}},
+        {"field.unknown", {"不支持的字段", "Unknown field"}},
+        {"field.must_be_string", {"必须是文本", "Must be a string"}},
+        {"field.must_be_integer", {"必须是整数", "Must be an integer"}},
+        {"field.must_be_number", {"必须是数字", "Must be a number"}},
+        {"field.must_be_boolean", {"必须是 true 或 false", "Must be true or false"}},
+        {"field.must_be_array", {"必须是数组", "Must be a list"}},
+        {"field.must_be_object", {"必须是对象", "Must be an object"}},
+        {"field.too_long", {"不能超过 {max} 个字符", "At most {max} characters"}},
+        {"field.too_short", {"至少 {min} 个字符", "At least {min} characters"}},
+        {"field.out_of_range", {"必须在 {min} 到 {max} 之间", "Must be between {min} and {max}"}},
+        {"field.invalid_choice", {"取值无效，可选：{choices}", "Invalid value; choose one of: {choices}"}},
+        {"field.invalid_phone", {"手机号格式不正确（大陆手机号 11 位，或 +国家码 国际号码）", "Invalid phone number (11-digit mainland mobile or +country E.164)"}},
+        {"field.invalid_email", {"邮箱格式不正确", "Invalid email address"}},
+        {"field.invalid_date", {"日期格式应为 YYYY-MM-DD", "Date must be YYYY-MM-DD"}},
+        {"field.date_in_future", {"日期不能晚于今天", "The date cannot be in the future"}},
+        {"field.invalid_timezone", {"时区无效（如 Asia/Shanghai）", "Invalid time zone (e.g. Asia/Shanghai)"}},
+        {"field.invalid_code", {"只能包含字母、数字、下划线和短横线", "Only letters, digits, _ and - are allowed"}},
+        {"field.forbidden_characters", {"不能包含以下字符：< > \" ' ; \\ `", "Must not contain any of: < > \" ' ; \\ `"}},
+        {"field.control_characters", {"不能包含控制字符", "Must not contain control characters"}},
+        {"field.phone_taken", {"该手机号已是会员", "A member with this phone number already exists"}},
+        {"field.code_taken", {"编码已存在", "This code is already in use"}},
+        {"field.username_taken", {"用户名已存在", "This username is already taken"}},
+        {"field.name_taken", {"名称已存在", "This name is already in use"}},
+        {"field.not_found", {"引用的记录不存在", "The referenced record does not exist"}},
+        {"field.store_out_of_scope", {"无权操作该门店", "You cannot use this store"}},
+        {"field.unknown_permission", {"未知权限", "Unknown permission"}},
+        {"field.password_wrong", {"当前密码不正确", "The current password is wrong"}},
+        {"field.password_too_short", {"密码至少 8 位", "At least 8 characters"}},
+        {"field.password_too_long", {"密码不能超过 128 位", "At most 128 characters"}},
+        {"field.password_classes", {"需包含小写字母、大写字母、数字、符号中的至少三类", "Use at least three of: lower case, upper case, digits, symbols"}},
+        {"field.password_contains_username", {"密码不能包含用户名", "The password must not contain the username"}},
+        {"field.password_same", {"新密码不能与当前密码相同", "The new password must differ from the current one"}},
+        {"field.invalid_cursor", {"分页游标无效", "Invalid cursor"}},
+        {"field.invalid_sort", {"不支持的排序字段", "Unsupported sort field"}},
+        {"field.self_merge", {"不能与自己合并", "Cannot merge a member with itself"}},
+        {"field.invalid_field_choice", {"只能选择 survivor 或 other", "Choose survivor or other"}},
+        {"field.custom_field_unknown", {"未定义的自定义字段", "Undefined custom field"}},
+        {"field.builtin_role", {"内置角色的编码不能修改", "A built-in role's code cannot change"}},
+        {"field.cannot_disable_self", {"不能停用自己的账号", "You cannot disable your own account"}},
+        {"field.invalid_locale", {"仅支持 zh-CN 或 en", "Only zh-CN or en"}},
+    };
+    return catalog;
+}
+
+}  // namespace
+
+Locale ParseLocale(std::string_view value) {
+    // Accept-Language is a weighted list; the first language tag decides, which is what
+    // browsers put first.
+    for (size_t i = 0; i < value.size(); ++i) {
+        if (value[i] == ' ' || value[i] == ',') continue;
+        std::string_view rest = value.substr(i);
+        if (rest.size() >= 2 && (rest[0] == 'e' || rest[0] == 'E') && (rest[1] == 'n' || rest[1] == 'N')) {
+            return Locale::kEn;
+        }
+        return Locale::kZhCN;
+    }
+    return Locale::kZhCN;
+}
+
+const char* LocaleCode(Locale locale) { return locale == Locale::kEn ? "en" : "zh-CN"; }
+
+std::string Render(std::string_view key, Locale locale) { return Render(Message{std::string(key), {}}, locale); }
+
+std::string Render(const Message& message, Locale locale) {
+    const auto& catalog = Catalog();
+    auto it = catalog.find(message.key);
+    std::string text = it == catalog.end() ? message.key : (locale == Locale::kEn ? it->second.en : it->second.zh);
+    for (const auto& [name, value] : message.args) {
+        const std::string placeholder = "{" + name + "}";
+        for (size_t pos = text.find(placeholder); pos != std::string::npos;
+             pos = text.find(placeholder, pos + value.size())) {
+            text.replace(pos, placeholder.size(), value);
+        }
+    }
+    return text;
+}
+
+bool HasMessage(std::string_view key) { return Catalog().count(key) > 0; }
+
+std::vector<std::string> AllMessageKeys() {
+    std::vector<std::string> keys;
+    for (const auto& [key, texts] : Catalog()) keys.emplace_back(key);
+    return keys;
+}
+
+}  // namespace storecrm

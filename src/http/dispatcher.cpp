@@ -1,0 +1,93 @@
+#include "http/dispatcher.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "http/json_response.hpp"
+#include "security/session_service.hpp"
+
+namespace storecrm::http {
+namespace {
+
+bool IsSafeMethod(const std::string& method) { return method == "GET" || method == "HEAD" || method == "OPTIONS"; }
+
+Error Coded(ErrorCode code, const char* key) {
+    Error e;
+    e.code = code;
+    e.message = {key, {}};
+    return e;
+}
+
+Result<Response> Run(const Route& route, Services& services, Request& request, Locale& locale,
+                     bool header_locale) {
+    auto tx_result = services.db->Begin(route.tx);
+    if (!tx_result.ok()) return tx_result.take_error();
+    auto& tx = **tx_result;
+
+    security::Principal principal;
+    bool touch_session = false;
+    if (route.permission != kPublic) {
+        auto auth = security::Authenticate(tx, services, request);
+        if (!auth.ok()) return auth.take_error();
+        principal = std::move(auth->principal);
+        touch_session = auth->touch_session;
+        if (!header_locale) locale = principal.locale;
+        if (principal.kind == security::Principal::Kind::kStaff && !IsSafeMethod(request.method) &&
+            (request.Header("x-csrf-token").empty() || request.Header("x-csrf-token") != principal.csrf_token)) {
+            return Coded(ErrorCode::kCsrfFailed, "error.csrf_failed");
+        }
+        if (route.staff_only && principal.kind != security::Principal::Kind::kStaff) return Error::Forbidden();
+        if (principal.must_change_password && !route.allowed_before_password_change) {
+            return Coded(ErrorCode::kPasswordChangeRequired, "error.password_change_required");
+        }
+        if (!route.permission.empty() && !principal.Has(route.permission)) return Error::Forbidden();
+    }
+
+    const bool read_only = route.tx == storage::TxMode::kRead;
+    RequestContext context(request, locale, std::move(principal), tx, services, read_only);
+    auto result = route.handler(context);
+    if (!result.ok()) return result;
+    if (!read_only) STORECRM_TRY(tx.Commit());
+    tx_result->reset();  // hand the connection back before the follow-up writes below
+
+    if (!context.deferred_audit().empty() || touch_session) {
+        auto write = services.db->Begin(storage::TxMode::kWrite);
+        if (!write.ok()) return write.take_error();
+        for (const auto& entry : context.deferred_audit()) {
+            STORECRM_TRY(security::WriteAudit(**write, context.principal, request.remote_ip, entry));
+        }
+        if (touch_session) STORECRM_TRY(security::TouchSession(**write, context.principal.session_id));
+        STORECRM_TRY((*write)->Commit());
+    }
+    for (auto& header : context.response_headers) result->headers.push_back(std::move(header));
+    return result;
+}
+
+}  // namespace
+
+Response Dispatch(const Router& router, Services& services, Request& request) {
+    const bool header_locale = !request.Header("accept-language").empty();
+    Locale locale = ParseLocale(request.Header("accept-language"));
+    auto match = router.Find(request.method, request.path);
+    if (!match.route) {
+        Error e = Coded(match.path_matched ? ErrorCode::kNotFound : ErrorCode::kNotFound,
+                        match.path_matched ? "error.method_not_allowed" : "error.route_not_found");
+        Response r = ErrorResponse(e, locale);
+        if (match.path_matched) r.status = 405;
+        return r;
+    }
+    request.path_params = std::move(match.params);
+    Result<Response> result = Error::Internal("unset");
+    try {
+        result = Run(*match.route, services, request, locale, header_locale);
+    } catch (const std::exception& e) {
+        result = Error::Internal(e.what());
+    }
+    if (result.ok()) return std::move(result).value();
+    const Error& error = result.error();
+    if (error.code == ErrorCode::kInternal || error.code == ErrorCode::kBusy) {
+        spdlog::error("{} {}: {} ({})", request.method, request.path, ErrorCodeName(error.code), error.internal_detail);
+    }
+    return ErrorResponse(error, locale);
+}
+
+}  // namespace storecrm::http

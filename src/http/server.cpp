@@ -1,0 +1,256 @@
+#include "http/server.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+#include <thread>
+#include <vector>
+
+#include "common/messages.hpp"
+#include "http/dispatcher.hpp"
+#include "http/json_response.hpp"
+
+namespace storecrm::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr auto kIdleKeepAlive = std::chrono::seconds(75);
+
+Request ToRequest(const bhttp::request<bhttp::string_body>& in, const std::string& remote_ip) {
+    Request out;
+    out.method = std::string(in.method_string());
+    std::string_view target(in.target().data(), in.target().size());
+    size_t q = target.find('?');
+    out.path = UrlDecode(target.substr(0, q), false);
+    if (q != std::string_view::npos) out.query = ParseQueryString(target.substr(q + 1));
+    for (const auto& field : in) {
+        std::string name(field.name_string());
+        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        out.headers[name] = std::string(field.value());
+    }
+    out.body = in.body();
+    out.remote_ip = remote_ip;
+    return out;
+}
+
+bhttp::response<bhttp::string_body> ToBeast(Response&& r, unsigned version, bool keep_alive, bool head) {
+    bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(r.status), version};
+    out.set(bhttp::field::server, "storecrm");
+    if (!r.content_type.empty()) out.set(bhttp::field::content_type, r.content_type);
+    for (auto& [name, value] : r.headers) out.insert(name, value);
+    if (r.content_type.rfind("application/json", 0) == 0) out.set(bhttp::field::cache_control, "no-store");
+    out.keep_alive(keep_alive);
+    size_t size = r.body.size();
+    if (!head) out.body() = std::move(r.body);
+    out.content_length(size);
+    return out;
+}
+
+}  // namespace
+
+struct Server::Impl {
+    Impl(ServerOptions options, const Router& router, Services& services, const StaticSite& site)
+        : options(std::move(options)), router(router), services(services), site(site),
+          io(this->options.io_threads), workers(this->options.worker_threads), acceptor(io), health_timer(io),
+          signals(io, SIGINT, SIGTERM) {}
+
+    class Connection : public std::enable_shared_from_this<Connection> {
+    public:
+        Connection(tcp::socket socket, Impl& server) : stream_(std::move(socket)), server_(server) {
+            beast::error_code ec;
+            auto endpoint = stream_.socket().remote_endpoint(ec);
+            if (!ec) remote_ip_ = endpoint.address().to_string();
+        }
+
+        void Start() {
+            asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(); });
+        }
+
+    private:
+        void Read() {
+            parser_.emplace();
+            parser_->body_limit(server_.options.body_limit);
+            parser_->header_limit(16 * 1024);
+            stream_.expires_after(kIdleKeepAlive);
+            bhttp::async_read(stream_, buffer_, *parser_,
+                              [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+        }
+
+        void OnRead(beast::error_code ec) {
+            if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::eof ||
+                ec == asio::error::connection_reset) {
+                return Close();
+            }
+            if (ec == bhttp::error::body_limit) {
+                Locale locale = ParseLocale(std::string(parser_->get()[bhttp::field::accept_language]));
+                Error e;
+                e.code = ErrorCode::kPayloadTooLarge;
+                e.message = {"error.payload_too_large", {{"max", "1 MiB"}}};
+                e.fields.push_back({"body", {"error.payload_too_large", {{"max", "1 MiB"}}}});
+                return Send(ErrorResponse(e, locale), 11, false, false);
+            }
+            if (ec) {
+                Response bad = Response::Json(400, R"({"error":{"code":"bad_request","message":"Malformed HTTP request","fields":[]}})");
+                return Send(std::move(bad), 11, false, false);
+            }
+            auto& message = parser_->get();
+            const bool keep_alive = message.keep_alive();
+            const unsigned version = message.version();
+            const bool head = message.method() == bhttp::verb::head;
+            Request request = ToRequest(message, remote_ip_);
+
+            if (request.path == "/healthz") {
+                // Answered on the I/O thread: it measures bare HTTP cost, and the database
+                // state comes from the periodic probe rather than a query per request.
+                Response r = Response::Json(200, server_.database_ok.load() ? R"({"status":"ok","database":"ok"})"
+                                                                            : R"({"status":"degraded","database":"unavailable"})");
+                if (!server_.database_ok.load()) r.status = 503;
+                return Send(std::move(r), version, keep_alive, head);
+            }
+            if (request.path.rfind("/api/", 0) == 0) {
+                asio::post(server_.workers, [self = shared_from_this(), request = std::move(request), version,
+                                             keep_alive, head]() mutable {
+                    Response response;
+                    if (request.path == "/api/v1/openapi.json" && request.method == "GET") {
+                        response = Response::Json(200, self->server_.openapi);
+                    } else {
+                        response = Dispatch(self->server_.router, self->server_.services, request);
+                    }
+                    asio::post(self->stream_.get_executor(),
+                               [self, response = std::move(response), version, keep_alive, head]() mutable {
+                                   self->Send(std::move(response), version, keep_alive, head);
+                               });
+                });
+                return;
+            }
+            if (request.method != "GET" && request.method != "HEAD") {
+                return Send(Response::Json(405, R"({"error":{"code":"method_not_allowed","message":"Method not allowed","fields":[]}})"),
+                            version, keep_alive, head);
+            }
+            auto file = server_.site.Serve(request.path);
+            if (!file) {
+                return Send(Response::Json(404, R"({"error":{"code":"not_found","message":"Not found","fields":[]}})"),
+                            version, keep_alive, head);
+            }
+            Send(std::move(*file), version, keep_alive, head);
+        }
+
+        void Send(Response&& response, unsigned version, bool keep_alive, bool head) {
+            auto message = std::make_shared<bhttp::response<bhttp::string_body>>(
+                ToBeast(std::move(response), version, keep_alive, head));
+            stream_.expires_after(std::chrono::seconds(30));
+            bhttp::async_write(stream_, *message,
+                               [self = shared_from_this(), message](beast::error_code ec, size_t) {
+                                   if (ec || !message->keep_alive()) return self->Close();
+                                   self->Read();
+                               });
+        }
+
+        void Close() {
+            beast::error_code ec;
+            stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+        }
+
+        beast::tcp_stream stream_;
+        Impl& server_;
+        beast::flat_buffer buffer_;
+        std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+        std::string remote_ip_;
+    };
+
+    void Accept() {
+        acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec, tcp::socket socket) {
+            if (ec == asio::error::operation_aborted) return;
+            if (!ec) {
+                socket.set_option(tcp::no_delay(true), ec);
+                std::make_shared<Connection>(std::move(socket), *this)->Start();
+            }
+            Accept();
+        });
+    }
+
+    void ProbeDatabase() {
+        asio::post(workers, [this] {
+            auto tx = services.db->Begin(storage::TxMode::kRead);
+            bool ok = tx.ok() && (*tx)->Query("SELECT 1").ok();
+            database_ok.store(ok);
+        });
+        health_timer.expires_after(std::chrono::seconds(5));
+        health_timer.async_wait([this](beast::error_code ec) {
+            if (!ec) ProbeDatabase();
+        });
+    }
+
+    ServerOptions options;
+    const Router& router;
+    Services& services;
+    const StaticSite& site;
+    std::string openapi;
+    asio::io_context io;
+    asio::thread_pool workers;
+    tcp::acceptor acceptor;
+    asio::steady_timer health_timer;
+    asio::signal_set signals;
+    std::atomic<bool> database_ok{true};
+    unsigned short bound_port = 0;
+};
+
+Server::Server(ServerOptions options, const Router& router, Services& services, const StaticSite& site)
+    : impl_(std::make_unique<Impl>(std::move(options), router, services, site)) {
+    impl_->openapi = router.OpenApiJson();
+}
+
+Server::~Server() = default;
+
+bool Server::Run() {
+    auto& impl = *impl_;
+    beast::error_code ec;
+    tcp::endpoint endpoint(asio::ip::make_address(impl.options.address, ec), impl.options.port);
+    if (ec) {
+        spdlog::error("invalid address {}: {}", impl.options.address, ec.message());
+        return false;
+    }
+    impl.acceptor.open(endpoint.protocol(), ec);
+    if (!ec) impl.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) impl.acceptor.bind(endpoint, ec);
+    if (!ec) impl.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+        spdlog::error("cannot listen on {}:{}: {}", impl.options.address, impl.options.port, ec.message());
+        return false;
+    }
+    impl.bound_port = impl.acceptor.local_endpoint().port();
+    impl.signals.async_wait([this](beast::error_code, int) { Stop(); });
+    impl.Accept();
+    impl.ProbeDatabase();
+    std::vector<std::thread> threads;
+    for (int i = 1; i < impl.options.io_threads; ++i) threads.emplace_back([&impl] { impl.io.run(); });
+    impl.io.run();
+    for (auto& t : threads) t.join();
+    impl.workers.join();
+    return true;
+}
+
+void Server::Stop() {
+    asio::post(impl_->io, [this] {
+        beast::error_code ec;
+        impl_->acceptor.close(ec);
+        impl_->health_timer.cancel();
+        impl_->io.stop();
+    });
+}
+
+unsigned short Server::port() const { return impl_->bound_port; }
+
+}  // namespace storecrm::http

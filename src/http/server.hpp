@@ -1,0 +1,39 @@
+#pragma once
+// The HTTP/1.1 server: event-driven (Boost.Asio + Beast) I/O threads that never block, and a
+// worker pool that runs the database-bound API pipeline. Keep-alive, TCP_NODELAY, a request
+// body limit. This header is Beast-free; only server.cpp includes Boost.
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "http/router.hpp"
+#include "http/services.hpp"
+#include "http/static_site.hpp"
+
+namespace storecrm::http {
+
+struct ServerOptions {
+    std::string address = "0.0.0.0";
+    unsigned short port = 8080;
+    int io_threads = 1;       // one I/O thread saturates a core before the workers do
+    int worker_threads = 4;   // database work; also the connection pool size
+    size_t body_limit = 1 << 20;  // 1 MiB: no member form comes near it
+};
+
+class Server {
+public:
+    Server(ServerOptions options, const Router& router, Services& services, const StaticSite& site);
+    ~Server();
+    // Binds and serves until Stop() or SIGINT/SIGTERM. Returns false if it could not bind.
+    bool Run();
+    void Stop();
+    // The port actually bound (useful with port 0).
+    unsigned short port() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace storecrm::http

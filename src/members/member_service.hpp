@@ -1,0 +1,47 @@
+#pragma once
+// Member use cases shared by the routes: reading input onto a record with validation,
+// loading a member the caller may see, and the JSON a caller gets (masked by role).
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "http/body_reader.hpp"
+#include "http/context.hpp"
+#include "members/member.hpp"
+#include "members/member_repository.hpp"
+
+namespace storecrm::members {
+
+struct MemberInput {
+    std::optional<std::vector<int64_t>> tags;
+    std::map<std::string, bool> consents;  // channel → granted, only those sent
+};
+
+// Applies the body's fields onto `record`, validating each; `creating` makes phone (and a
+// home store when the caller has several) required. Reports all field errors at once.
+Status ReadMemberInput(http::BodyReader& body, http::RequestContext& ctx, MemberRecord& record, bool creating,
+                       MemberInput& input);
+
+// The member if it exists and lies in the caller's store scope; a merged member resolves to
+// its survivor (`merged_from` is set). Anything else is 404.
+struct VisibleMember {
+    MemberRecord record;
+    std::optional<int64_t> merged_from;
+};
+Result<VisibleMember> LoadVisibleMember(http::RequestContext& ctx, MemberRepository& repo, int64_t id);
+
+// Full JSON of one member with tags and consents; masked unless the caller holds members.pii.
+Result<nlohmann::json> MemberJsonFor(http::RequestContext& ctx, MemberRepository& repo, const MemberRecord& record);
+// The list form (no consents), masked likewise.
+nlohmann::json MemberListJson(const MemberRecord& record, const nlohmann::json& tags, bool pii);
+
+// Unique phone check, then insert/update with history, tags and consents in the caller's tx.
+Status SaveNewMember(http::RequestContext& ctx, MemberRepository& repo, MemberRecord& record, const MemberInput& input);
+Status SaveMemberChanges(http::RequestContext& ctx, MemberRepository& repo, const MemberRecord& before,
+                         MemberRecord& after, const MemberInput& input, int64_t expected_version);
+
+}  // namespace storecrm::members

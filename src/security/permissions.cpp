@@ -1,0 +1,56 @@
+#include "security/permissions.hpp"
+
+namespace storecrm::security {
+
+const std::vector<PermissionInfo>& AllPermissions() {
+    static const std::vector<PermissionInfo> permissions = {
+        {"members.read", "members", "查看会员", "View members"},
+        {"members.create", "members", "登记会员", "Register members"},
+        {"members.update", "members", "编辑会员", "Edit members"},
+        {"members.pii", "members", "查看完整个人信息", "See full personal data"},
+        {"members.export", "members", "导出会员", "Export members"},
+        {"members.merge", "members", "合并会员", "Merge members"},
+        {"members.archive", "members", "归档会员", "Archive members"},
+        {"members.anonymize", "members", "匿名化会员", "Anonymise members"},
+        {"tags.manage", "members", "管理标签", "Manage tags"},
+        {"custom_fields.manage", "members", "管理自定义字段", "Manage custom fields"},
+        {"stores.read", "organisation", "查看门店", "View stores"},
+        {"stores.manage", "organisation", "管理门店", "Manage stores"},
+        {"staff.manage", "organisation", "管理员工", "Manage staff"},
+        {"roles.manage", "organisation", "管理角色权限", "Manage roles"},
+        {"api_tokens.manage", "system", "管理 API 令牌", "Manage API tokens"},
+        {"audit.read", "system", "查看审计日志", "View the audit log"},
+    };
+    return permissions;
+}
+
+bool IsKnownPermission(std::string_view code) {
+    for (const auto& p : AllPermissions()) {
+        if (code == p.code) return true;
+    }
+    return false;
+}
+
+const std::vector<BuiltinRole>& BuiltinRoles() {
+    static const std::vector<BuiltinRole> roles = [] {
+        std::vector<std::string> all;
+        for (const auto& p : AllPermissions()) all.emplace_back(p.code);
+        return std::vector<BuiltinRole>{
+            {"hq_admin", "总部管理员", true, all},
+            {"regional_manager", "区域经理", false,
+             {"members.read", "members.create", "members.update", "members.pii", "members.export", "members.merge",
+              "members.archive", "stores.read", "audit.read"}},
+            {"store_manager", "店长", false,
+             {"members.read", "members.create", "members.update", "members.pii", "members.export", "members.merge",
+              "members.archive", "tags.manage", "stores.read"}},
+            {"cashier", "收银员", false, {"members.read", "members.create", "stores.read"}},
+            {"guide", "导购", false, {"members.read", "members.create", "members.update", "members.pii", "stores.read"}},
+            {"marketer", "营销", true, {"members.read", "tags.manage", "stores.read"}},
+            {"customer_service", "客服", true, {"members.read", "members.update", "members.pii", "stores.read"}},
+            {"analyst", "分析", true, {"members.read", "stores.read"}},
+        };
+    }();
+    return roles;
+}
+
+}  // namespace storecrm::security

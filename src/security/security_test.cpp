@@ -1,0 +1,113 @@
+#include <algorithm>
+#include <gtest/gtest.h>
+
+#include "security/crypto.hpp"
+#include "security/password.hpp"
+#include "security/permissions.hpp"
+#include "security/principal.hpp"
+
+namespace storecrm::security {
+namespace {
+
+FieldVault TestVault(unsigned char fill) {
+    std::array<unsigned char, 32> key{};
+    key.fill(fill);
+    return FieldVault(key);
+}
+
+TEST(PasswordTest, RulesNameEveryViolation) {
+    EXPECT_TRUE(PasswordRuleViolations("Store@2026", "cashier").empty());
+    EXPECT_EQ(PasswordRuleViolations("Ab1!", "x").front(), "field.password_too_short");
+    EXPECT_EQ(PasswordRuleViolations("abcdefgh", "x").front(), "field.password_classes");
+    EXPECT_TRUE(PasswordRuleViolations("abcdefg1", "x").empty() == false);  // two classes only
+    EXPECT_TRUE(PasswordRuleViolations("abcdef1!", "x").empty());           // three classes
+    auto v = PasswordRuleViolations("Cashier@2026", "cashier");
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_EQ(v.front(), "field.password_contains_username");
+    EXPECT_EQ(PasswordRuleViolations(std::string(129, 'a') + "A1", "x").front(), "field.password_too_long");
+}
+
+TEST(PasswordTest, HashesWithArgon2idAndVerifies) {
+    InitCrypto();
+    const std::string hash = HashPassword("Store@2026");
+    EXPECT_EQ(hash.rfind("$argon2id$", 0), 0u) << hash;
+    EXPECT_NE(hash.find("m=19456,t=2"), std::string::npos) << hash;  // 19 MiB, 2 passes
+    EXPECT_TRUE(VerifyPassword(hash, "Store@2026"));
+    EXPECT_FALSE(VerifyPassword(hash, "Store@2027"));
+}
+
+TEST(VaultTest, EncryptsAndDecryptsWithRandomNonces) {
+    InitCrypto();
+    FieldVault vault = TestVault(7);
+    const std::string a = vault.Encrypt("+8613812345678");
+    const std::string b = vault.Encrypt("+8613812345678");
+    EXPECT_NE(a, b);
+    EXPECT_EQ(a.find("13812345678"), std::string::npos);
+    EXPECT_EQ(vault.Decrypt(a).value(), "+8613812345678");
+    EXPECT_EQ(vault.Decrypt(b).value(), "+8613812345678");
+}
+
+TEST(VaultTest, RejectsTamperedCiphertextAndOtherKeys) {
+    InitCrypto();
+    FieldVault vault = TestVault(7);
+    std::string c = vault.Encrypt("secret");
+    c[c.size() - 1] ^= 1;
+    EXPECT_FALSE(vault.Decrypt(c).has_value());
+    EXPECT_FALSE(TestVault(8).Decrypt(vault.Encrypt("secret")).has_value());
+}
+
+TEST(VaultTest, BlindIndexIsDeterministicKeyedAndPurposeSeparated) {
+    InitCrypto();
+    FieldVault vault = TestVault(7);
+    EXPECT_EQ(vault.BlindIndex("phone", "+8613812345678"), vault.BlindIndex("phone", "+8613812345678"));
+    EXPECT_EQ(vault.BlindIndex("phone", "x").size(), 16u);
+    EXPECT_NE(vault.BlindIndex("phone", "5678"), vault.BlindIndex("last4", "5678"));
+    EXPECT_NE(vault.BlindIndex("phone", "+8613812345678"), TestVault(8).BlindIndex("phone", "+8613812345678"));
+}
+
+TEST(TokenTest, RandomTokensAreDistinctAndHashedToHex) {
+    InitCrypto();
+    const std::string a = RandomToken(), b = RandomToken();
+    EXPECT_NE(a, b);
+    EXPECT_EQ(a.size(), 43u);
+    EXPECT_EQ(HashToken(a).size(), 64u);
+    EXPECT_EQ(HashToken(a), HashToken(a));
+}
+
+TEST(ScopeTest, StoreScopeClause) {
+    Principal hq;
+    hq.all_stores = true;
+    storage::Params params;
+    EXPECT_EQ(StoreScopeClause(hq, "m.home_store_id", params), "");
+    EXPECT_TRUE(params.empty());
+
+    Principal cashier;
+    cashier.store_ids = {3, 5};
+    EXPECT_EQ(StoreScopeClause(cashier, "m.home_store_id", params), " AND m.home_store_id IN (?, ?)");
+    EXPECT_EQ(params.size(), 2u);
+    EXPECT_TRUE(cashier.CanAccessStore(5));
+    EXPECT_FALSE(cashier.CanAccessStore(4));
+
+    Principal nobody;
+    storage::Params none;
+    EXPECT_EQ(StoreScopeClause(nobody, "x", none), " AND 1 = 0");
+    EXPECT_FALSE(nobody.CanAccessStore(1));
+}
+
+TEST(PermissionsTest, BuiltinRolesUseKnownPermissions) {
+    ASSERT_EQ(BuiltinRoles().size(), 8u);
+    for (const auto& role : BuiltinRoles()) {
+        for (const auto& p : role.permissions) EXPECT_TRUE(IsKnownPermission(p)) << role.code << " " << p;
+    }
+    EXPECT_FALSE(IsKnownPermission("members.delete_everything"));
+    // A cashier registers and finds members but never sees full personal data.
+    for (const auto& role : BuiltinRoles()) {
+        if (std::string(role.code) == "cashier") {
+            EXPECT_EQ(std::count(role.permissions.begin(), role.permissions.end(), "members.pii"), 0);
+            EXPECT_EQ(std::count(role.permissions.begin(), role.permissions.end(), "members.create"), 1);
+        }
+    }
+}
+
+}  // namespace
+}  // namespace storecrm::security

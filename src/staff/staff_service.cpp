@@ -1,0 +1,123 @@
+#include "staff/staff_service.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <nlohmann/json.hpp>
+
+#include "common/clock.hpp"
+#include "security/password.hpp"
+#include "security/permissions.hpp"
+
+namespace storecrm::staff {
+
+std::string NormalizeUsername(std::string username) {
+    std::transform(username.begin(), username.end(), username.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return username;
+}
+
+Status CheckPassword(const std::string& field, const std::string& password, const std::string& username) {
+    auto violations = security::PasswordRuleViolations(password, username);
+    if (violations.empty()) return Ok();
+    return Error::Field(field, violations.front());
+}
+
+Status SetPassword(storage::Transaction& tx, int64_t staff_id, const std::string& password, bool must_change) {
+    auto r = tx.Exec(
+        "UPDATE staff SET password_hash = ?, must_change_password = ?, failed_attempts = 0, locked_until = NULL, "
+        "version = version + 1, updated_at = ? WHERE id = ?",
+        {security::HashPassword(password), must_change, NowUnix(), staff_id});
+    if (!r.ok()) return r.take_error();
+    return Ok();
+}
+
+Status ReplaceStores(storage::Transaction& tx, int64_t staff_id, const std::vector<int64_t>& store_ids) {
+    for (int64_t store_id : store_ids) {
+        auto row = tx.QueryOne("SELECT 1 FROM stores WHERE id = ?", {store_id});
+        if (!row.ok()) return row.take_error();
+        if (!row->has_value()) return Error::Field("store_ids", "field.not_found");
+    }
+    STORECRM_TRY(tx.Exec("DELETE FROM staff_stores WHERE staff_id = ?", {staff_id}));
+    for (int64_t store_id : store_ids) {
+        STORECRM_TRY(tx.Exec("INSERT INTO staff_stores (staff_id, store_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                             {staff_id, store_id}));
+    }
+    return Ok();
+}
+
+Result<int64_t> CreateStaff(storage::Transaction& tx, const NewStaff& input) {
+    const std::string username = NormalizeUsername(input.username);
+    auto taken = tx.QueryOne("SELECT 1 FROM staff WHERE username = ?", {username});
+    if (!taken.ok()) return taken.take_error();
+    if (taken->has_value()) return Error::Conflict("username", "field.username_taken");
+    auto role = tx.QueryOne("SELECT 1 FROM roles WHERE id = ?", {input.role_id});
+    if (!role.ok()) return role.take_error();
+    if (!role->has_value()) return Error::Field("role_id", "field.not_found");
+    STORECRM_TRY(CheckPassword("password", input.password, username));
+    const int64_t now = NowUnix();
+    auto row = tx.QueryOne(
+        "INSERT INTO staff (username, name, role_id, password_hash, must_change_password, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        {username, input.name, input.role_id, security::HashPassword(input.password), input.must_change_password, now,
+         now});
+    if (!row.ok()) return row.take_error();
+    const int64_t id = (*row)->Int(0);
+    STORECRM_TRY(ReplaceStores(tx, id, input.store_ids));
+    return id;
+}
+
+Result<nlohmann::json> StaffJson(storage::Transaction& tx, int64_t staff_id) {
+    auto row = tx.QueryOne(
+        "SELECT st.id, st.username, st.name, st.role_id, r.code, r.name, st.status, st.locked_until, "
+        "st.must_change_password, st.last_login_at, st.locale, st.version, st.created_at "
+        "FROM staff st JOIN roles r ON r.id = st.role_id WHERE st.id = ?",
+        {staff_id});
+    if (!row.ok()) return row.take_error();
+    if (!row->has_value()) return Error::NotFound();
+    const auto& r = **row;
+    auto stores = tx.Query("SELECT store_id FROM staff_stores WHERE staff_id = ? ORDER BY store_id", {staff_id});
+    if (!stores.ok()) return stores.take_error();
+    nlohmann::json store_ids = nlohmann::json::array();
+    for (const auto& s : *stores) store_ids.push_back(s.Int(0));
+    const int64_t now = NowUnix();
+    nlohmann::json locked_until = nullptr;
+    if (!r.IsNull(7) && r.Int(7) > now) locked_until = FormatIsoUtc(r.Int(7));
+    return nlohmann::json{
+        {"id", r.Int(0)},
+        {"username", r.Text(1)},
+        {"name", r.Text(2)},
+        {"role_id", r.Int(3)},
+        {"role_code", r.Text(4)},
+        {"role_name", r.Text(5)},
+        {"status", r.Text(6)},
+        {"locked_until", locked_until},
+        {"must_change_password", r.Int(8) != 0},
+        {"last_login_at", r.IsNull(9) ? nlohmann::json(nullptr) : nlohmann::json(FormatIsoUtc(r.Int(9)))},
+        {"locale", r.Text(10)},
+        {"version", r.Int(11)},
+        {"created_at", FormatIsoUtc(r.Int(12))},
+        {"store_ids", store_ids},
+    };
+}
+
+Result<int64_t> RoleIdByCode(storage::Transaction& tx, const std::string& code) {
+    auto row = tx.QueryOne("SELECT id FROM roles WHERE code = ?", {code});
+    if (!row.ok()) return row.take_error();
+    if (!row->has_value()) return Error::NotFound();
+    return (*row)->Int(0);
+}
+
+Status EnsureBuiltinRoles(storage::Transaction& tx) {
+    const int64_t now = NowUnix();
+    for (const auto& role : security::BuiltinRoles()) {
+        nlohmann::json permissions = role.permissions;
+        STORECRM_TRY(tx.Exec(
+            "INSERT INTO roles (code, name, permissions, all_stores, builtin, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, 1, ?, ?) ON CONFLICT (code) DO NOTHING",
+            {role.code, role.name_zh, permissions.dump(), role.all_stores, now, now}));
+    }
+    return Ok();
+}
+
+}  // namespace storecrm::staff

@@ -1,0 +1,240 @@
+#include "storage/sqlite_database.hpp"
+
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <unordered_map>
+
+namespace storecrm::storage {
+namespace {
+
+constexpr int kBusyTimeoutMs = 5000;
+
+Error SqliteError(sqlite3* db, int rc, std::string_view what) {
+    std::string detail = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    int primary = rc & 0xff;
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Error::Busy(detail);
+    if (primary == SQLITE_CONSTRAINT) {
+        Error e;
+        e.code = ErrorCode::kConflict;
+        e.message = {"error.conflict", {}};
+        e.internal_detail = detail;
+        return e;
+    }
+    return Error::Internal(detail);
+}
+
+class SqliteConnection final : public Connection {
+public:
+    explicit SqliteConnection(sqlite3* db) : db_(db) {}
+    ~SqliteConnection() override {
+        for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+        sqlite3_close_v2(db_);
+    }
+
+    Result<Rows> Query(std::string_view sql, const Params& params) override {
+        auto stmt = Prepare(sql);
+        if (!stmt.ok()) return stmt.take_error();
+        sqlite3_stmt* s = *stmt;
+        StatementReset reset{s};
+        STORECRM_TRY(Bind(s, params));
+        Rows rows;
+        const int columns = sqlite3_column_count(s);
+        while (true) {
+            int rc = sqlite3_step(s);
+            if (rc == SQLITE_DONE) break;
+            if (rc != SQLITE_ROW) return SqliteError(db_, rc, "step");
+            std::vector<Value> values;
+            values.reserve(columns);
+            for (int c = 0; c < columns; ++c) values.push_back(ColumnValue(s, c));
+            rows.emplace_back(std::move(values));
+        }
+        return rows;
+    }
+
+    Result<ExecResult> Exec(std::string_view sql, const Params& params) override {
+        auto stmt = Prepare(sql);
+        if (!stmt.ok()) return stmt.take_error();
+        sqlite3_stmt* s = *stmt;
+        StatementReset reset{s};
+        STORECRM_TRY(Bind(s, params));
+        int rc;
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        }
+        if (rc != SQLITE_DONE) return SqliteError(db_, rc, "exec");
+        return ExecResult{sqlite3_changes64(db_)};
+    }
+
+    Status ExecScript(std::string_view sql) override {
+        char* message = nullptr;
+        int rc = sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &message);
+        if (rc != SQLITE_OK) {
+            std::string text = message ? message : "";
+            sqlite3_free(message);
+            return SqliteError(nullptr, rc, "script: " + text);
+        }
+        return Ok();
+    }
+
+    Status Begin(bool write) override {
+        auto r = Exec(write ? "BEGIN IMMEDIATE" : "BEGIN", {});
+        if (!r.ok()) return r.take_error();
+        return Ok();
+    }
+
+    Status Commit() override {
+        auto r = Exec("COMMIT", {});
+        if (!r.ok()) return r.take_error();
+        return Ok();
+    }
+
+    void Rollback() override {
+        if (!sqlite3_get_autocommit(db_)) (void)Exec("ROLLBACK", {});
+    }
+
+    Dialect dialect() const override { return Dialect::kSqlite; }
+
+private:
+    struct StatementReset {
+        sqlite3_stmt* stmt;
+        ~StatementReset() {
+            sqlite3_reset(stmt);
+            sqlite3_clear_bindings(stmt);
+        }
+    };
+
+    Result<sqlite3_stmt*> Prepare(std::string_view sql) {
+        std::string key(sql);
+        auto it = statements_.find(key);
+        if (it != statements_.end()) return it->second;
+        sqlite3_stmt* stmt = nullptr;
+        int rc = sqlite3_prepare_v3(db_, key.data(), static_cast<int>(key.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
+                                    nullptr);
+        if (rc != SQLITE_OK) return SqliteError(db_, rc, "prepare [" + key + "]");
+        // Dynamic SQL (search filters) varies; cap the cache so it cannot grow without bound.
+        if (statements_.size() > 512) {
+            for (auto& [k, s] : statements_) sqlite3_finalize(s);
+            statements_.clear();
+        }
+        statements_.emplace(std::move(key), stmt);
+        return stmt;
+    }
+
+    Status Bind(sqlite3_stmt* stmt, const Params& params) {
+        for (size_t i = 0; i < params.size(); ++i) {
+            int index = static_cast<int>(i + 1);
+            int rc = std::visit(
+                [&](const auto& v) -> int {
+                    using T = std::decay_t<decltype(v)>;
+                    if constexpr (std::is_same_v<T, std::monostate>) {
+                        return sqlite3_bind_null(stmt, index);
+                    } else if constexpr (std::is_same_v<T, int64_t>) {
+                        return sqlite3_bind_int64(stmt, index, v);
+                    } else if constexpr (std::is_same_v<T, double>) {
+                        return sqlite3_bind_double(stmt, index, v);
+                    } else if constexpr (std::is_same_v<T, std::string>) {
+                        return sqlite3_bind_text64(stmt, index, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+                    } else {
+                        return sqlite3_bind_blob64(stmt, index, v.bytes.data(), v.bytes.size(), SQLITE_TRANSIENT);
+                    }
+                },
+                params[i].data());
+            if (rc != SQLITE_OK) return SqliteError(db_, rc, "bind");
+        }
+        return Ok();
+    }
+
+    static Value ColumnValue(sqlite3_stmt* s, int c) {
+        switch (sqlite3_column_type(s, c)) {
+            case SQLITE_INTEGER: return Value(static_cast<int64_t>(sqlite3_column_int64(s, c)));
+            case SQLITE_FLOAT: return Value(sqlite3_column_double(s, c));
+            case SQLITE_TEXT:
+                return Value(std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, c)),
+                                         sqlite3_column_bytes(s, c)));
+            case SQLITE_BLOB: {
+                const char* data = static_cast<const char*>(sqlite3_column_blob(s, c));
+                return Value(Blob{std::string(data ? data : "", sqlite3_column_bytes(s, c))});
+            }
+            default: return Value();
+        }
+    }
+
+    sqlite3* db_;
+    std::unordered_map<std::string, sqlite3_stmt*> statements_;
+};
+
+class SqliteDatabase final : public Database {
+public:
+    SqliteDatabase(std::string path, std::vector<std::unique_ptr<Connection>> pool)
+        : path_(std::move(path)), free_(std::move(pool)) {}
+
+    Result<std::unique_ptr<Transaction>> Begin(TxMode mode) override {
+        std::unique_ptr<Connection> connection;
+        {
+            std::unique_lock lock(mutex_);
+            available_.wait(lock, [&] { return !free_.empty(); });
+            connection = std::move(free_.back());
+            free_.pop_back();
+        }
+        auto release = [this](std::unique_ptr<Connection> c) {
+            {
+                std::lock_guard lock(mutex_);
+                free_.push_back(std::move(c));
+            }
+            available_.notify_one();
+        };
+        auto status = connection->Begin(mode == TxMode::kWrite);
+        if (!status.ok()) {
+            release(std::move(connection));
+            return status.take_error();
+        }
+        return std::make_unique<Transaction>(std::move(connection), release);
+    }
+
+    Dialect dialect() const override { return Dialect::kSqlite; }
+    std::string Describe() const override { return "sqlite:" + path_; }
+
+private:
+    std::string path_;
+    std::mutex mutex_;
+    std::condition_variable available_;
+    std::vector<std::unique_ptr<Connection>> free_;
+};
+
+Result<std::unique_ptr<Connection>> OpenConnection(const std::string& path) {
+    sqlite3* db = nullptr;
+    int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                             nullptr);
+    if (rc != SQLITE_OK) {
+        Error e = Error::Internal(std::string("open ") + path + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
+        sqlite3_close_v2(db);
+        return e;
+    }
+    sqlite3_busy_timeout(db, kBusyTimeoutMs);
+    auto connection = std::make_unique<SqliteConnection>(db);
+    STORECRM_TRY(connection->ExecScript(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
+        "PRAGMA cache_size=-65536;"));
+    return std::unique_ptr<Connection>(std::move(connection));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> OpenSqliteDatabase(const std::string& path, int pool_size) {
+    std::filesystem::path p(path);
+    if (p.has_parent_path()) {
+        std::error_code ec;
+        std::filesystem::create_directories(p.parent_path(), ec);
+    }
+    std::vector<std::unique_ptr<Connection>> pool;
+    for (int i = 0; i < std::max(pool_size, 1); ++i) {
+        auto connection = OpenConnection(path);
+        if (!connection.ok()) return connection.take_error();
+        pool.push_back(std::move(connection).value());
+    }
+    return std::unique_ptr<Database>(std::make_unique<SqliteDatabase>(path, std::move(pool)));
+}
+
+}  // namespace storecrm::storage
