@@ -2,32 +2,17 @@
 
 #include <iostream>
 #include <random>
-#include <set>
 
 #include <nlohmann/json.hpp>
 
 #include "common/clock.hpp"
+#include "common/sample_people.hpp"
 #include "members/member_repository.hpp"
 #include "staff/staff_service.hpp"
 
 namespace storecrm::app {
 namespace {
 
-// Surnames roughly in order of frequency; the first ones are drawn more often.
-const char* const kSurnames[] = {
-    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "高",
-    "林", "罗", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹", "彭", "曾", "肖", "田", "董", "袁",
-    "潘", "于", "蒋", "蔡", "余", "杜", "叶", "程", "苏", "魏", "吕", "丁", "任", "沈", "姚", "卢", "姜", "崔",
-    "钟", "谭", "陆", "汪", "范", "金", "石", "廖", "贾", "夏", "韦", "付", "方", "白", "邹", "孟", "熊", "秦",
-    "邱", "江", "尹", "薛", "闫", "段", "雷", "侯", "龙", "史", "陶", "黎", "贺", "顾", "毛", "郝", "龚", "邵"};
-const char* const kMaleGiven[] = {"伟", "强", "磊", "军", "洋", "勇", "杰", "涛", "明", "超", "刚", "平", "辉", "鹏",
-                                  "华", "飞", "鑫", "波", "斌", "宇", "浩", "凯", "健", "俊", "帆", "帅", "旭", "宁",
-                                  "龙", "林", "国", "建", "志", "文", "博", "子", "晨", "轩", "然", "嘉"};
-const char* const kFemaleGiven[] = {"芳", "娜", "敏", "静", "丽", "艳", "娟", "霞", "秀", "玲", "燕", "婷", "雪", "慧",
-                                    "琳", "颖", "倩", "欣", "梅", "莉", "晶", "洁", "佳", "悦", "诗", "雨", "思", "梦",
-                                    "怡", "萱", "瑶", "琪", "妍", "彤", "璐", "雅", "馨", "可", "冰", "月"};
-const char* const kPrefixes[] = {"138", "139", "135", "136", "137", "150", "151", "152", "158", "159", "186", "187",
-                                 "188", "130", "131", "132", "155", "156", "185", "133", "153", "180", "189", "177"};
 const char* const kEmailDomains[] = {"qq.com", "163.com", "126.com", "sina.com", "outlook.com", "gmail.com"};
 
 struct DemoStaff {
@@ -117,32 +102,19 @@ bool CreateDemoData(storage::Database& db, const security::FieldVault& vault, in
     std::mt19937_64 rng(20261124);
     auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<uint64_t>(n)); };
     // Skewed towards common surnames: the square of a uniform draw favours low indexes.
-    auto surname = [&] {
-        double u = std::uniform_real_distribution<double>(0, 1)(rng);
-        return kSurnames[static_cast<int>(u * u * std::size(kSurnames))];
-    };
     security::Principal system;
     system.kind = security::Principal::Kind::kSystem;
     system.name = "demo";
     members::MemberRepository repo(tx, vault);
-    std::set<std::string> phones;
     const char* const sources[] = {"walk_in", "walk_in", "walk_in", "online", "referral", "event"};
     std::vector<members::MemberRecord> created;
     for (int i = 0; i < member_count; ++i) {
         members::MemberRecord m;
-        const bool male = pick(100) < 42;
-        m.gender = male ? "male" : "female";
-        m.name = surname();
-        const int given = pick(100) < 65 ? 2 : 1;
-        for (int g = 0; g < given; ++g) m.name += male ? kMaleGiven[pick(std::size(kMaleGiven))] : kFemaleGiven[pick(std::size(kFemaleGiven))];
-        do {
-            char digits[9];
-            std::snprintf(digits, sizeof digits, "%08d", pick(100000000));
-            m.phone = std::string("+86") + kPrefixes[pick(std::size(kPrefixes))] + digits;
-        } while (!phones.insert(m.phone).second);
-        char birthday[11];
-        std::snprintf(birthday, sizeof birthday, "%04d-%02d-%02d", 1960 + pick(46), 1 + pick(12), 1 + pick(28));
-        m.birthday = birthday;
+        SamplePerson person = MakeSamplePerson(rng, static_cast<uint64_t>(i));
+        m.name = person.name;
+        m.gender = person.gender;
+        m.phone = person.phone;
+        m.birthday = person.birthday;
         if (pick(100) < 30) m.email = "user" + std::to_string(10000 + i) + "@" + kEmailDomains[pick(std::size(kEmailDomains))];
         if (pick(100) < 40) m.wechat_id = "wx_" + std::to_string(100000 + pick(900000));
         const int r = pick(100);
@@ -171,18 +143,17 @@ bool CreateDemoData(storage::Database& db, const security::FieldVault& vault, in
     }
     // A few duplicates the way they happen at a till: the same person registered again with a
     // new phone number, so the duplicates page has something to merge.
+    uint64_t next_index = static_cast<uint64_t>(member_count);
     for (const auto& original : created) {
         members::MemberRecord dup = original;
         dup.id = 0;
-        do {
-            char digits[9];
-            std::snprintf(digits, sizeof digits, "%08d", pick(100000000));
-            dup.phone = std::string("+86") + kPrefixes[pick(std::size(kPrefixes))] + digits;
-        } while (!phones.insert(dup.phone).second);
+        dup.phone = SamplePhone(next_index++);
         dup.notes = "重复登记";
         if (auto s = repo.Insert(dup, system); !s.ok()) return fail(s.error());
     }
     if (auto s = tx.Commit(); !s.ok()) return fail(s.error());
+    tx_result->reset();
+    if (auto s = db.RefreshStatistics(); !s.ok()) return fail(s.error());
 
     std::cout << "Demo chain created: 3 stores, " << staff_list.size() << " staff, " << member_count + created.size()
               << " members.\nDemo sign-ins (password " << kPassword << " for all):\n";

@@ -37,6 +37,7 @@ std::unique_ptr<storage::Database> OpenMigrated(const std::string& url, int pool
         return nullptr;
     }
     for (const auto& name : *applied) spdlog::info("applied migration {}", name);
+    if (auto s = (*db)->RefreshStatistics(); !s.ok()) spdlog::warn("statistics not refreshed: {}", s.error().internal_detail);
     return std::move(db).value();
 }
 

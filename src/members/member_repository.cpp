@@ -234,6 +234,30 @@ Result<json> MemberRepository::Tags(int64_t member_id) {
     return tags;
 }
 
+Result<std::map<int64_t, json>> MemberRepository::TagsOf(const std::vector<int64_t>& member_ids) {
+    std::map<int64_t, json> tags;
+    // Chunks keep the parameter count far below every engine's limit (an export has 100k ids).
+    constexpr size_t kChunk = 500;
+    for (size_t start = 0; start < member_ids.size(); start += kChunk) {
+        std::string sql =
+            "SELECT mt.member_id, t.id, t.name, t.group_id, t.color FROM member_tags mt JOIN tags t ON t.id = "
+            "mt.tag_id WHERE mt.member_id IN (";
+        Params params;
+        for (size_t i = start; i < std::min(member_ids.size(), start + kChunk); ++i) {
+            sql += i > start ? ", ?" : "?";
+            params.emplace_back(member_ids[i]);
+        }
+        auto rows = tx_.Query(sql + ") ORDER BY mt.member_id, t.group_id, t.id", params);
+        if (!rows.ok()) return rows.take_error();
+        for (const auto& r : *rows) {
+            auto& list = tags[r.Int(0)];
+            if (list.is_null()) list = json::array();
+            list.push_back({{"id", r.Int(1)}, {"name", r.Text(2)}, {"group_id", r.Int(3)}, {"color", r.Text(4)}});
+        }
+    }
+    return tags;
+}
+
 Status MemberRepository::CheckTagsExist(const std::vector<int64_t>& tag_ids, const std::string& field) {
     for (int64_t tag_id : tag_ids) {
         auto row = tx_.QueryOne("SELECT 1 FROM tags WHERE id = ?", {tag_id});

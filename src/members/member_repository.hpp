@@ -2,6 +2,7 @@
 // All SQL about members: the row, its encrypted columns and blind indexes, search keys,
 // history, tags and consents. Callers pass plaintext records; encryption happens here.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,8 @@ public:
     Result<nlohmann::json> History(int64_t member_id, bool pii, int64_t limit, int64_t offset, int64_t* total);
 
     Result<nlohmann::json> Tags(int64_t member_id);
+    // Tags of many members in one query: member id → JSON array (members without tags absent).
+    Result<std::map<int64_t, nlohmann::json>> TagsOf(const std::vector<int64_t>& member_ids);
     Status SetTags(int64_t member_id, const std::vector<int64_t>& tag_ids);
     Status AddTags(int64_t member_id, const std::vector<int64_t>& tag_ids);
     Status RemoveTags(int64_t member_id, const std::vector<int64_t>& tag_ids);

@@ -27,8 +27,6 @@ Result<MemberQuery> QueryFromRequest(RequestContext& ctx) {
                             ctx.principal, *ctx.services.vault, ctx.tx.dialect());
 }
 
-Result<json> TagsFor(MemberRepository& repo, int64_t id) { return repo.Tags(id); }
-
 Result<http::Response> ListMembers(RequestContext& ctx) {
     auto page = http::ReadPage(ctx.request);
     if (!page.ok()) return page.take_error();
@@ -45,14 +43,19 @@ Result<http::Response> ListMembers(RequestContext& ctx) {
     if (!rows.ok()) return rows.take_error();
     MemberRepository repo(ctx.tx, *ctx.services.vault);
     const bool pii = ctx.principal.Has("members.pii");
-    json items = json::array();
-    json shown = json::array();
+    std::vector<MemberRecord> records;
+    std::vector<int64_t> ids;
     for (const auto& row : *rows) {
-        MemberRecord record = repo.RowToRecord(row);
-        auto tags = TagsFor(repo, record.id);
-        if (!tags.ok()) return tags.take_error();
-        items.push_back(MemberListJson(record, *tags, pii));
-        shown.push_back(record.id);
+        records.push_back(repo.RowToRecord(row));
+        ids.push_back(records.back().id);
+    }
+    auto tags = repo.TagsOf(ids);
+    if (!tags.ok()) return tags.take_error();
+    json items = json::array();
+    json shown = json(ids);
+    for (const auto& record : records) {
+        auto it = tags->find(record.id);
+        items.push_back(MemberListJson(record, it == tags->end() ? json::array() : it->second, pii));
     }
     if (pii && !shown.empty()) {
         STORECRM_TRY(ctx.Audit({"member.list_pii", "member", "", json{{"ids", shown}}.dump()}));
@@ -419,13 +422,20 @@ Result<http::Response> ExportMembers(RequestContext& ctx) {
         csv += (i ? "," : "") + CsvField(en ? columns[i].first : columns[i].second);
     }
     csv += "\r\n";
+    std::vector<MemberRecord> records;
+    std::vector<int64_t> ids;
     for (const auto& row : *rows) {
-        MemberRecord record = repo.RowToRecord(row);
-        auto tags = repo.Tags(record.id);
-        if (!tags.ok()) return tags.take_error();
-        json j = MemberListJson(record, *tags, pii);
+        records.push_back(repo.RowToRecord(row));
+        ids.push_back(records.back().id);
+    }
+    auto all_tags = repo.TagsOf(ids);
+    if (!all_tags.ok()) return all_tags.take_error();
+    for (const auto& record : records) {
+        auto found = all_tags->find(record.id);
+        const json tags = found == all_tags->end() ? json::array() : found->second;
+        json j = MemberListJson(record, tags, pii);
         std::string tag_names;
-        for (const auto& t : *tags) tag_names += (tag_names.empty() ? "" : "|") + t["name"].get<std::string>();
+        for (const auto& t : tags) tag_names += (tag_names.empty() ? "" : "|") + t["name"].get<std::string>();
         for (size_t i = 0; i < columns.size(); ++i) {
             const std::string key = columns[i].first;
             std::string value;

@@ -121,6 +121,9 @@ public:
     virtual Result<std::unique_ptr<Transaction>> Begin(TxMode mode) = 0;
     virtual Dialect dialect() const = 0;
     virtual std::string Describe() const = 0;
+    // Refreshes the planner's statistics where the engine needs telling (SQLite has no
+    // auto-analyze: without statistics it walks the created_at index for a last-4 lookup).
+    virtual Status RefreshStatistics() = 0;
 };
 
 // Opens the database named by `url`: a file path (SQLite) or postgresql://... (later).

@@ -196,6 +196,16 @@ public:
     Dialect dialect() const override { return Dialect::kSqlite; }
     std::string Describe() const override { return "sqlite:" + path_; }
 
+    Status RefreshStatistics() override {
+        auto tx = Begin(TxMode::kWrite);
+        if (!tx.ok()) return tx.take_error();
+        auto stats = (*tx)->QueryOne("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'");
+        if (!stats.ok()) return stats.take_error();
+        // A full ANALYZE the first time; later PRAGMA optimize re-analyzes only what changed.
+        STORECRM_TRY((*tx)->connection().ExecScript((**stats).Int(0) == 0 ? "ANALYZE" : "PRAGMA optimize"));
+        return (*tx)->Commit();
+    }
+
 private:
     std::string path_;
     std::mutex mutex_;
