@@ -265,9 +265,11 @@ int main(int argc, char** argv) {
                             [&](sqlite3_stmt* s) { bind_blob(s, 1, vault->BlindIndex("last4", last4())); }, seconds);
         Print("search last 4 (page of 20)", http, &r);
     }
+    // The server's name lookup: best match first from the key index, then the 20 members.
     const char* kKeySql =
-        "SELECT * FROM members WHERE id IN (SELECT member_id FROM member_search_keys WHERE key >= ? AND key < ?) "
-        "AND status = 'active' ORDER BY created_at DESC, id DESC LIMIT 20";
+        "SELECT * FROM members WHERE id IN (SELECT k.member_id FROM member_search_keys k WHERE k.key >= ?1 AND "
+        "k.key < ?2 AND k.status = 'active' AND NOT EXISTS (SELECT 1 FROM member_search_keys k2 WHERE k2.member_id "
+        "= k.member_id AND k2.key >= ?1 AND k2.key < k.key) ORDER BY k.key, k.member_id LIMIT 20)";
     auto bind_key = [](sqlite3_stmt* s, const std::string& key) {
         const std::string upper = key + "\xF4\x8F\xBF\xBF";
         sqlite3_bind_text(s, 1, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);

@@ -137,17 +137,21 @@ CREATE TABLE members (
     updated_by_name TEXT NOT NULL DEFAULT ''
 );
 CREATE UNIQUE INDEX members_phone ON members (phone_bidx) WHERE phone_bidx IS NOT NULL;
-CREATE INDEX members_phone_last4 ON members (phone_last4_bidx);
+-- With created_at, a last-4 page comes back in display order without sorting every match.
+CREATE INDEX members_phone_last4 ON members (phone_last4_bidx, created_at);
 CREATE INDEX members_email ON members (email_bidx);
 CREATE INDEX members_store_created ON members (home_store_id, created_at);
 CREATE INDEX members_created ON members (created_at);
 CREATE INDEX members_name_fold ON members (name_fold);
 
--- Every suffix of a member's folded name, pinyin and initials: a prefix range scan on `key`
--- finds substring matches with an index instead of scanning every member.
+-- Every suffix of a member's folded name and pinyin, and the full initials: a prefix range
+-- scan on `key` finds substring matches with an index instead of scanning every member.
+-- status and store_id are copies from members so a name search filters inside this index.
 CREATE TABLE member_search_keys (
     key TEXT NOT NULL,
     member_id INTEGER NOT NULL REFERENCES members (id),
+    store_id INTEGER NOT NULL,
+    status TEXT NOT NULL,
     PRIMARY KEY (key, member_id)
 ) WITHOUT ROWID;
 CREATE INDEX member_search_keys_member ON member_search_keys (member_id);

@@ -196,7 +196,7 @@ std::vector<std::string> NameSearchKeys(std::string_view name) {
         suffix = forms.syllables[i] + suffix;
         keys.insert(suffix);
     }
-    for (size_t i = 0; i < forms.initials.size(); ++i) keys.insert(forms.initials.substr(i));
+    keys.insert(forms.initials);
     keys.erase("");
     return {keys.begin(), keys.end()};
 }

@@ -27,8 +27,9 @@ struct PinyinForms {
 // first (曾 zeng, 单 shan ...). Latin words are kept as one syllable each.
 PinyinForms ToPinyin(std::string_view utf8);
 
-// Every suffix of the folded name, of the pinyin (from each syllable) and of the initials;
-// a prefix range lookup over these finds substring matches. Deduplicated, never empty keys.
+// Every suffix of the folded name, every suffix of the pinyin from a syllable start, and the
+// full initials: a prefix range lookup over these finds substrings of the name, pinyin from
+// any syllable, and initials from the first. Deduplicated, never empty keys.
 std::vector<std::string> NameSearchKeys(std::string_view name);
 
 // A search query folded the way keys are: FoldText, and for Latin-only input without spaces

@@ -101,11 +101,14 @@ Params MemberRepository::PersonalColumns(const MemberRecord& r) const {
             birth_month};
 }
 
-Status MemberRepository::WriteSearchKeys(int64_t member_id, const std::string& name) {
-    STORECRM_TRY(tx_.Exec("DELETE FROM member_search_keys WHERE member_id = ?", {member_id}));
-    for (const auto& key : NameSearchKeys(name)) {
-        STORECRM_TRY(tx_.Exec("INSERT INTO member_search_keys (key, member_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
-                              {key, member_id}));
+Status MemberRepository::WriteSearchKeys(const MemberRecord& record) {
+    STORECRM_TRY(tx_.Exec("DELETE FROM member_search_keys WHERE member_id = ?", {record.id}));
+    if (record.status != "active" && record.status != "archived") return Ok();
+    for (const auto& key : NameSearchKeys(record.name)) {
+        STORECRM_TRY(tx_.Exec(
+            "INSERT INTO member_search_keys (key, member_id, store_id, status) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
+            {key, record.id, record.home_store_id, record.status}));
     }
     return Ok();
 }
@@ -143,7 +146,7 @@ Status MemberRepository::Insert(MemberRecord& r, const security::Principal& acto
         params);
     if (!row.ok()) return row.take_error();
     r.id = (**row).Int(0);
-    return WriteSearchKeys(r.id, r.name);
+    return WriteSearchKeys(r);
 }
 
 Status MemberRepository::Update(MemberRecord& r, int64_t expected_version, const security::Principal& actor) {
@@ -169,7 +172,7 @@ Status MemberRepository::Update(MemberRecord& r, int64_t expected_version, const
     r.updated_at = now;
     r.updated_by = actor.id;
     r.updated_by_name = actor.name;
-    return WriteSearchKeys(r.id, r.name);
+    return WriteSearchKeys(r);
 }
 
 Status MemberRepository::WriteHistory(int64_t member_id, const security::Principal& actor,

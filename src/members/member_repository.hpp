@@ -57,7 +57,7 @@ public:
     Status Anonymize(int64_t member_id, const security::Principal& actor);
 
 private:
-    Status WriteSearchKeys(int64_t member_id, const std::string& name);
+    Status WriteSearchKeys(const MemberRecord& record);
     storage::Params PersonalColumns(const MemberRecord& record) const;
 
     storage::Transaction& tx_;

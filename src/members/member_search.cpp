@@ -55,6 +55,7 @@ Result<MemberQuery> BuildMemberQuery(const ParamGetter& get, const CustomFilters
     std::string where = " WHERE 1 = 1";
 
     const std::string status = get("status").value_or("active");
+    query.status = status;
     if (status == "all") {
         where += " AND m.status IN ('active', 'archived')";
     } else if (status == "active" || status == "archived" || status == "anonymized") {
@@ -97,6 +98,7 @@ Result<MemberQuery> BuildMemberQuery(const ParamGetter& get, const CustomFilters
                 // Substring of the name (also pinyin / initials, traditional folded): every
                 // suffix is a search key, so a prefix range over keys finds it with an index.
                 const std::string key = FoldQuery(q);
+                query.name_key = key;
                 where += " AND m.id IN (SELECT k.member_id FROM member_search_keys k WHERE k.key >= ? AND k.key < ?)";
                 params.emplace_back(key);
                 params.emplace_back(key + "\xF4\x8F\xBF\xBF");
@@ -104,6 +106,7 @@ Result<MemberQuery> BuildMemberQuery(const ParamGetter& get, const CustomFilters
         }
     }
 
+    const size_t base_length = where.size();
     auto int_filter = [&](const char* name, const char* clause, int64_t min, int64_t max) {
         if (auto v = get(name); v && !v->empty()) {
             int64_t n = 0;
@@ -229,6 +232,8 @@ Result<MemberQuery> BuildMemberQuery(const ParamGetter& get, const CustomFilters
         params.emplace_back(value);
     }
     query.where = where;
+    query.other_filters = where.size() != base_length;
+    query.explicit_sort = get("sort").has_value();
 
     static const std::map<std::string, std::string> kSortColumns = {
         {"name", "m.name_pinyin"},     {"member_no", "m.member_no"}, {"created_at", "m.created_at"},

@@ -22,6 +22,13 @@ struct MemberQuery {
     std::string where;  // " WHERE ..." over members m
     storage::Params params;
     std::string order_by;  // " ORDER BY ..."
+    std::string status;    // active | archived | anonymized | all
+    // Set when q is a name, pinyin or initials query: the folded prefix to range over
+    // member_search_keys. With no sort and no other filter, a name search is answered from
+    // that index alone, best match first (see ListMembers).
+    std::optional<std::string> name_key;
+    bool other_filters = false;  // any filter besides q, status and the store scope
+    bool explicit_sort = false;
 };
 
 // Validates every parameter; unknown values are field errors named after the parameter.

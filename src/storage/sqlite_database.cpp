@@ -171,6 +171,13 @@ public:
         : path_(std::move(path)), free_(std::move(pool)) {}
 
     Result<std::unique_ptr<Transaction>> Begin(TxMode mode) override {
+        const bool write = mode == TxMode::kWrite;
+        // SQLite admits one writer at a time. Writers of this process queue on a mutex and are
+        // handed the lock at once, instead of polling in SQLite's busy handler, which sleeps
+        // in growing steps; busy_timeout still arbitrates with other processes.
+        if (write && !write_mutex_.try_lock_for(std::chrono::milliseconds(kBusyTimeoutMs))) {
+            return Error::Busy("waited too long for the write lock");
+        }
         std::unique_ptr<Connection> connection;
         {
             std::unique_lock lock(mutex_);
@@ -178,14 +185,15 @@ public:
             connection = std::move(free_.back());
             free_.pop_back();
         }
-        auto release = [this](std::unique_ptr<Connection> c) {
+        auto release = [this, write](std::unique_ptr<Connection> c) {
             {
                 std::lock_guard lock(mutex_);
                 free_.push_back(std::move(c));
             }
             available_.notify_one();
+            if (write) write_mutex_.unlock();
         };
-        auto status = connection->Begin(mode == TxMode::kWrite);
+        auto status = connection->Begin(write);
         if (!status.ok()) {
             release(std::move(connection));
             return status.take_error();
@@ -210,6 +218,7 @@ private:
     std::string path_;
     std::mutex mutex_;
     std::condition_variable available_;
+    std::timed_mutex write_mutex_;
     std::vector<std::unique_ptr<Connection>> free_;
 };
 
