@@ -235,7 +235,7 @@ Result<std::unique_ptr<Connection>> OpenConnection(const std::string& path) {
     auto connection = std::make_unique<SqliteConnection>(db);
     STORECRM_TRY(connection->ExecScript(
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
-        "PRAGMA cache_size=-65536;"));
+        "PRAGMA cache_size=-65536; PRAGMA mmap_size=4294967296;"));
     return std::unique_ptr<Connection>(std::move(connection));
 }
 
