@@ -10,7 +10,6 @@
 namespace storecrm::storage {
 namespace {
 
-constexpr int kBusyTimeoutMs = 5000;
 
 Error SqliteError(sqlite3* db, int rc, std::string_view what) {
     std::string detail = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -167,15 +166,15 @@ private:
 
 class SqliteDatabase final : public Database {
 public:
-    SqliteDatabase(std::string path, std::vector<std::unique_ptr<Connection>> pool)
-        : path_(std::move(path)), free_(std::move(pool)) {}
+    SqliteDatabase(std::string path, std::vector<std::unique_ptr<Connection>> pool, int busy_timeout_ms)
+        : path_(std::move(path)), busy_timeout_ms_(busy_timeout_ms), free_(std::move(pool)) {}
 
     Result<std::unique_ptr<Transaction>> Begin(TxMode mode) override {
         const bool write = mode == TxMode::kWrite;
         // SQLite admits one writer at a time. Writers of this process queue on a mutex and are
         // handed the lock at once, instead of polling in SQLite's busy handler, which sleeps
         // in growing steps; busy_timeout still arbitrates with other processes.
-        if (write && !write_mutex_.try_lock_for(std::chrono::milliseconds(kBusyTimeoutMs))) {
+        if (write && !write_mutex_.try_lock_for(std::chrono::milliseconds(busy_timeout_ms_))) {
             return Error::Busy("waited too long for the write lock");
         }
         std::unique_ptr<Connection> connection;
@@ -216,13 +215,14 @@ public:
 
 private:
     std::string path_;
+    int busy_timeout_ms_;
     std::mutex mutex_;
     std::condition_variable available_;
     std::timed_mutex write_mutex_;
     std::vector<std::unique_ptr<Connection>> free_;
 };
 
-Result<std::unique_ptr<Connection>> OpenConnection(const std::string& path) {
+Result<std::unique_ptr<Connection>> OpenConnection(const std::string& path, int busy_timeout_ms) {
     sqlite3* db = nullptr;
     int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                              nullptr);
@@ -231,7 +231,7 @@ Result<std::unique_ptr<Connection>> OpenConnection(const std::string& path) {
         sqlite3_close_v2(db);
         return e;
     }
-    sqlite3_busy_timeout(db, kBusyTimeoutMs);
+    sqlite3_busy_timeout(db, busy_timeout_ms);
     auto connection = std::make_unique<SqliteConnection>(db);
     STORECRM_TRY(connection->ExecScript(
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
@@ -241,7 +241,7 @@ Result<std::unique_ptr<Connection>> OpenConnection(const std::string& path) {
 
 }  // namespace
 
-Result<std::unique_ptr<Database>> OpenSqliteDatabase(const std::string& path, int pool_size) {
+Result<std::unique_ptr<Database>> OpenSqliteDatabase(const std::string& path, int pool_size, int busy_timeout_ms) {
     std::filesystem::path p(path);
     if (p.has_parent_path()) {
         std::error_code ec;
@@ -249,11 +249,11 @@ Result<std::unique_ptr<Database>> OpenSqliteDatabase(const std::string& path, in
     }
     std::vector<std::unique_ptr<Connection>> pool;
     for (int i = 0; i < std::max(pool_size, 1); ++i) {
-        auto connection = OpenConnection(path);
+        auto connection = OpenConnection(path, busy_timeout_ms);
         if (!connection.ok()) return connection.take_error();
         pool.push_back(std::move(connection).value());
     }
-    return std::unique_ptr<Database>(std::make_unique<SqliteDatabase>(path, std::move(pool)));
+    return std::unique_ptr<Database>(std::make_unique<SqliteDatabase>(path, std::move(pool), busy_timeout_ms));
 }
 
 }  // namespace storecrm::storage

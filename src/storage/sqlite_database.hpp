@@ -10,6 +10,8 @@
 
 namespace storecrm::storage {
 
-Result<std::unique_ptr<Database>> OpenSqliteDatabase(const std::string& path, int pool_size);
+// busy_timeout_ms: how long a writer waits for another writer (in this process or another)
+// before the request fails with ErrorCode::kBusy (503 + Retry-After).
+Result<std::unique_ptr<Database>> OpenSqliteDatabase(const std::string& path, int pool_size, int busy_timeout_ms = 5000);
 
 }  // namespace storecrm::storage
