@@ -174,6 +174,12 @@ Figures RawLoop(sqlite3* db, const char* sql, const std::function<void(sqlite3_s
     return Summarise(latencies, errors, std::chrono::duration<double>(Clock::now() - start).count());
 }
 
+// BENCH_ONLY=<substring of a workload name> runs just the matching workloads (for profiling).
+bool Wanted(const std::string& name) {
+    const char* only = std::getenv("BENCH_ONLY");
+    return !only || name.find(only) != std::string::npos;
+}
+
 void Print(const std::string& name, const Figures& http, const Figures* raw) {
     std::cout << std::left << std::setw(28) << name << std::right << std::fixed << std::setprecision(0) << std::setw(9)
               << http.per_second << " req/s  p50 " << std::setprecision(2) << std::setw(6) << http.p50_ms << " ms  p99 "
@@ -234,12 +240,12 @@ int main(int argc, char** argv) {
     std::cout << "storecrm member bench: " << members << " members, " << connections << " keep-alive connections, "
               << seconds << " s per workload, client and server share this machine's cores\n";
 
-    {
+    if (Wanted("GET /healthz")) {
         LoadRun run(io, endpoint, token, [] { return Request{bhttp::verb::get, "/healthz", ""}; }, connections, seconds);
         Figures f = run.Run();
         Print("GET /healthz", f, nullptr);
     }
-    {
+    if (Wanted("search full phone")) {
         LoadRun run(io, endpoint, token, [&] {
             return Request{bhttp::verb::get, "/api/v1/members?q=" + DisplayPhone(SamplePhone(random_index())), ""};
         }, connections, seconds);
@@ -249,7 +255,7 @@ int main(int argc, char** argv) {
         }, seconds);
         Print("search full phone", http, &r);
     }
-    {
+    if (Wanted("search last 4 (page of 20)")) {
         auto last4 = [&] {
             char buf[8];
             std::snprintf(buf, sizeof buf, "%04d", static_cast<int>(rng() % 10000));
@@ -275,7 +281,7 @@ int main(int argc, char** argv) {
         sqlite3_bind_text(s, 1, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
         sqlite3_bind_text(s, 2, upper.data(), static_cast<int>(upper.size()), SQLITE_TRANSIENT);
     };
-    {
+    if (Wanted("search name prefix")) {
         LoadRun run(io, endpoint, token, [&] {
             return Request{bhttp::verb::get, "/api/v1/members?limit=20&q=" + UrlEncode(name_prefix()), ""};
         }, connections, seconds);
@@ -283,7 +289,7 @@ int main(int argc, char** argv) {
         Figures r = RawLoop(raw, kKeySql, [&](sqlite3_stmt* s) { bind_key(s, FoldQuery(name_prefix())); }, seconds);
         Print("search name prefix", http, &r);
     }
-    {
+    if (Wanted("search pinyin initials")) {
         LoadRun run(io, endpoint, token, [&] {
             return Request{bhttp::verb::get, "/api/v1/members?limit=20&q=" + ToPinyin(name_prefix()).initials, ""};
         }, connections, seconds);
@@ -292,7 +298,7 @@ int main(int argc, char** argv) {
                             seconds);
         Print("search pinyin initials", http, &r);
     }
-    {
+    if (Wanted("register member (POST)")) {
         uint64_t next = static_cast<uint64_t>(members) + 5000000u + (rng() % 1000000u) * 10u;
         LoadRun run(io, endpoint, token, [&] {
             return Request{bhttp::verb::post, "/api/v1/members",

@@ -137,8 +137,9 @@ CREATE TABLE members (
     updated_by_name TEXT NOT NULL DEFAULT ''
 );
 CREATE UNIQUE INDEX members_phone ON members (phone_bidx) WHERE phone_bidx IS NOT NULL;
--- With created_at, a last-4 page comes back in display order without sorting every match.
-CREATE INDEX members_phone_last4 ON members (phone_last4_bidx, created_at);
+-- With created_at, a last-4 page comes back in display order without sorting every match;
+-- status and home_store_id make the filter and the count index-only.
+CREATE INDEX members_phone_last4 ON members (phone_last4_bidx, created_at, status, home_store_id);
 CREATE INDEX members_email ON members (email_bidx);
 CREATE INDEX members_store_created ON members (home_store_id, created_at);
 CREATE INDEX members_created ON members (created_at);
