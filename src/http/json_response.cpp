@@ -26,6 +26,13 @@ Response ErrorResponse(const Error& error, Locale locale) {
     return response;
 }
 
+Status CheckVersion(int64_t sent, const nlohmann::json& current) {
+    if (sent == current.value("version", int64_t{0})) return Ok();
+    Error e = Error::VersionConflict();
+    e.extra_json = nlohmann::json{{"current", current}}.dump();
+    return e;
+}
+
 Response PageResponse(nlohmann::json items, const std::string& next_cursor, int64_t total) {
     nlohmann::json body = {{"items", std::move(items)}, {"total", total}};
     body["next_cursor"] = next_cursor.empty() ? nlohmann::json(nullptr) : nlohmann::json(next_cursor);

@@ -80,11 +80,7 @@ Result<http::Response> UpdateDef(RequestContext& ctx) {
     auto required = body->Bool("required");
     auto status = body->Choice("status", {"active", "disabled"});
     STORECRM_TRY(body->Finish());
-    if (*version != (*current)["version"].get<int64_t>()) {
-        Error e = Error::VersionConflict();
-        e.extra_json = json{{"current", *current}}.dump();
-        return e;
-    }
+    STORECRM_TRY(http::CheckVersion(*version, *current));
     std::optional<std::string> options_text;
     if (options) options_text = json(*options).dump();
     STORECRM_TRY(ctx.tx.Exec(

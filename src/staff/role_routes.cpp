@@ -115,11 +115,7 @@ Result<http::Response> UpdateRole(RequestContext& ctx) {
         if (code && *code != (*current)["code"]) body->AddError("code", "field.builtin_role");
     }
     STORECRM_TRY(body->Finish());
-    if (*version != (*current)["version"].get<int64_t>()) {
-        Error e = Error::VersionConflict();
-        e.extra_json = json{{"current", *current}}.dump();
-        return e;
-    }
+    STORECRM_TRY(http::CheckVersion(*version, *current));
     std::optional<std::string> permissions_text;
     if (permissions) permissions_text = json(*permissions).dump();
     STORECRM_TRY(ctx.tx.Exec(

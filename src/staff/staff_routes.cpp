@@ -125,11 +125,7 @@ Result<http::Response> UpdateStaff(RequestContext& ctx) {
     auto store_ids = body->IntList("store_ids");
     auto status = body->Choice("status", {"active", "disabled"});
     STORECRM_TRY(body->Finish());
-    if (*version != (*current)["version"].get<int64_t>()) {
-        Error e = Error::VersionConflict();
-        e.extra_json = json{{"current", *current}}.dump();
-        return e;
-    }
+    STORECRM_TRY(http::CheckVersion(*version, *current));
     if (status && *status == "disabled" && *id == ctx.principal.id) {
         return Error::Field("status", "field.cannot_disable_self");
     }

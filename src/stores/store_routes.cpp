@@ -143,11 +143,7 @@ Result<http::Response> UpdateStore(RequestContext& ctx) {
     auto version = body->Int("version", true, 1);
     json fields;
     STORECRM_TRY(ReadStoreFields(*body, false, fields));
-    if (*version != (*current)["version"].get<int64_t>()) {
-        Error e = Error::VersionConflict();
-        e.extra_json = json{{"current", *current}}.dump();
-        return e;
-    }
+    STORECRM_TRY(http::CheckVersion(*version, *current));
     if (fields.contains("code") && fields["code"] != (*current)["code"]) {
         auto taken = ctx.tx.QueryOne("SELECT 1 FROM stores WHERE code = ? AND id <> ?", {fields["code"].get<std::string>(), *id});
         if (!taken.ok()) return taken.take_error();
