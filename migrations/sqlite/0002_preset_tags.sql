@@ -21,3 +21,6 @@ SELECT g.id, t.name, t.color, 0 FROM tag_groups g JOIN (
     SELECT '客户价值', '沉睡', '#909399' UNION ALL
     SELECT '客户价值', '新客', '#67C23A'
 ) t ON t.grp = g.name;
+
+-- Member numbers come from this row (UPDATE ... RETURNING serialises concurrent writers).
+INSERT INTO sequences (name, value) VALUES ('member_no', 0);

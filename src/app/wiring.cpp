@@ -42,6 +42,7 @@ std::unique_ptr<storage::Database> OpenMigrated(const std::string& url, int pool
 }
 
 std::string DefaultKeyFile(const std::string& db_url) {
+    if (db_url.find("://") != std::string::npos) return "./data/storecrm.key";
     std::filesystem::path p(db_url);
     return (p.has_parent_path() ? p.parent_path() / "storecrm.key" : std::filesystem::path("storecrm.key")).string();
 }

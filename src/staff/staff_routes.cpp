@@ -51,7 +51,7 @@ Result<http::Response> ListStaff(RequestContext& ctx) {
     storage::Params params;
     std::string where = " WHERE 1 = 1" + StaffScope(ctx, params);
     if (auto q = ctx.request.QueryParam("q"); q && !q->empty()) {
-        where += " AND (st.username LIKE ? OR st.name LIKE ?)";
+        where += " AND (LOWER(st.username) LIKE LOWER(?) OR LOWER(st.name) LIKE LOWER(?))";
         params.insert(params.end(), {"%" + *q + "%", "%" + *q + "%"});
     }
     if (auto role = ctx.request.QueryParam("role_id"); role && !role->empty()) {

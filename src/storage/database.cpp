@@ -1,5 +1,6 @@
 #include "storage/database.hpp"
 
+#include "storage/postgres_database.hpp"
 #include "storage/sqlite_database.hpp"
 
 namespace storecrm::storage {
@@ -71,7 +72,7 @@ Status Transaction::Commit() {
 
 Result<std::unique_ptr<Database>> OpenDatabase(const std::string& url, int pool_size) {
     if (url.rfind("postgres://", 0) == 0 || url.rfind("postgresql://", 0) == 0) {
-        return Error::Internal("PostgreSQL support arrives with the PostgreSQL backend issue");
+        return OpenPostgresDatabase(url, pool_size);
     }
     return OpenSqliteDatabase(url, pool_size);
 }

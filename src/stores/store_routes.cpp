@@ -54,7 +54,7 @@ Result<http::Response> ListStores(RequestContext& ctx) {
     storage::Params params;
     std::string where = " WHERE 1 = 1" + security::StoreScopeClause(ctx.principal, "id", params);
     if (auto q = ctx.request.QueryParam("q"); q && !q->empty()) {
-        where += " AND (code LIKE ? OR name LIKE ? OR region LIKE ?)";
+        where += " AND (LOWER(code) LIKE LOWER(?) OR LOWER(name) LIKE LOWER(?) OR LOWER(region) LIKE LOWER(?))";
         const std::string like = "%" + *q + "%";
         params.insert(params.end(), {like, like, like});
     }
