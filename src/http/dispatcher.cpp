@@ -65,7 +65,9 @@ Result<Response> Run(const Route& route, Services& services, Request& request, L
 }  // namespace
 
 Response Dispatch(const Router& router, Services& services, Request& request) {
-    const bool header_locale = !request.Header("accept-language").empty();
+    // "*" (what some HTTP clients send by default) states no preference: the saved one wins.
+    const std::string_view accept = request.Header("accept-language");
+    const bool header_locale = !accept.empty() && accept != "*";
     Locale locale = ParseLocale(request.Header("accept-language"));
     auto match = router.Find(request.method, request.path);
     if (!match.route) {

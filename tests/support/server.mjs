@@ -1,0 +1,143 @@
+// Starts a real `storecrm serve` on a fresh SQLite file and a free loopback port, and gives
+// tests HTTP clients: a staff client with a cookie jar and CSRF token, and a bearer client.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export const BIN = process.env.STORECRM_BIN || path.resolve('build/storecrm');
+export const ADMIN_PASSWORD = 'Store@2026';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+export class TestServer {
+  constructor({ demo = false, args = [], env = {} } = {}) {
+    this.demo = demo;
+    this.args = args;
+    this.env = env;
+  }
+
+  async start() {
+    this.dir = mkdtempSync(path.join(tmpdir(), 'storecrm-test-'));
+    this.db = path.join(this.dir, 'test.db');
+    if (this.demo) {
+      execFileSync(BIN, ['demo', '--db', this.db, '--members', '300'], { stdio: 'pipe' });
+    } else {
+      execFileSync(BIN, ['init', '--db', this.db, '--admin-user', 'admin', '--admin-password', ADMIN_PASSWORD], { stdio: 'pipe' });
+    }
+    await this.launch();
+    return this;
+  }
+
+  async launch(extraEnv = {}) {
+    this.port = await freePort();
+    this.base = `http://127.0.0.1:${this.port}`;
+    this.log = '';
+    this.proc = spawn(BIN, ['serve', '--db', this.db, '--port', String(this.port), '--address', '127.0.0.1', ...this.args], {
+      env: { ...process.env, ...this.env, ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.proc.stdout.on('data', (d) => (this.log += d));
+    this.proc.stderr.on('data', (d) => (this.log += d));
+    for (let i = 0; i < 100; i++) {
+      try {
+        const r = await fetch(`${this.base}/healthz`);
+        if (r.ok) return;
+      } catch {}
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`server did not start:\n${this.log}`);
+  }
+
+  async stopProcess() {
+    if (!this.proc || this.proc.exitCode !== null) return;
+    const exited = new Promise((r) => this.proc.once('exit', r));
+    this.proc.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+    if (this.proc.exitCode === null) this.proc.kill('SIGKILL');
+  }
+
+  async stop() {
+    await this.stopProcess();
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  cli(...args) {
+    return execFileSync(BIN, [...args, '--db', this.db], { stdio: 'pipe' }).toString();
+  }
+
+  client(opts) {
+    return new Client(this.base, opts);
+  }
+
+  async signIn(username, password = ADMIN_PASSWORD, opts = {}) {
+    const c = this.client(opts);
+    const r = await c.signIn(username, password);
+    if (r.status !== 200) throw new Error(`sign-in ${username}: ${r.status} ${JSON.stringify(r.body)}`);
+    return c;
+  }
+}
+
+export class Client {
+  constructor(base, { lang, token } = {}) {
+    this.base = base;
+    this.lang = lang;
+    this.token = token;
+    this.cookie = '';
+    this.csrf = '';
+  }
+
+  async request(method, url, body, { headers = {}, raw } = {}) {
+    const h = { ...headers };
+    if (this.lang) h['Accept-Language'] = this.lang;
+    if (this.token) h.Authorization = `Bearer ${this.token}`;
+    if (this.cookie) h.Cookie = this.cookie;
+    if (this.csrf && method !== 'GET') h['X-CSRF-Token'] = this.csrf;
+    let payload;
+    if (raw !== undefined) payload = raw;
+    else if (body !== undefined) {
+      payload = JSON.stringify(body);
+      h['Content-Type'] = 'application/json';
+    }
+    const res = await fetch(this.base + url, { method, headers: h, body: payload });
+    const setCookie = res.headers.get('set-cookie');
+    if (setCookie) {
+      const pair = setCookie.split(';')[0];
+      this.cookie = pair.endsWith('=') ? '' : pair;
+    }
+    const text = await res.text();
+    let json;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, headers: res.headers, body: json, text };
+  }
+
+  get(url, o) { return this.request('GET', url, undefined, o); }
+  post(url, body, o) { return this.request('POST', url, body, o); }
+  put(url, body, o) { return this.request('PUT', url, body, o); }
+  del(url, o) { return this.request('DELETE', url, undefined, o); }
+
+  async signIn(username, password) {
+    const r = await this.post('/api/v1/session', { username, password });
+    if (r.status === 200) this.csrf = r.body.csrf_token;
+    return r;
+  }
+}
+
+// The message of the field error on `field`, or undefined.
+export function fieldError(res, field) {
+  return res.body?.error?.fields?.find((f) => f.field === field)?.message;
+}
