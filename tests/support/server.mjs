@@ -115,7 +115,8 @@ export class Client {
       const pair = setCookie.split(';')[0];
       this.cookie = pair.endsWith('=') ? '' : pair;
     }
-    const text = await res.text();
+    // ignoreBOM keeps a byte-order mark visible to tests (CSV exports start with one).
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await res.arrayBuffer());
     let json;
     try {
       json = text ? JSON.parse(text) : undefined;
