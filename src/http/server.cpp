@@ -10,6 +10,7 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <thread>
 #include <vector>
 
@@ -99,6 +100,9 @@ struct Server::Impl {
                 e.code = ErrorCode::kPayloadTooLarge;
                 e.message = {"error.payload_too_large", {{"max", "1 MiB"}}};
                 e.fields.push_back({"body", {"error.payload_too_large", {{"max", "1 MiB"}}}});
+                // The client may still be sending: closing with unread data would reset the
+                // connection before it reads the answer, so drain the rest after replying.
+                drain_after_reply_ = true;
                 return Send(ErrorResponse(e, locale), 11, false, false);
             }
             if (ec) {
@@ -153,9 +157,28 @@ struct Server::Impl {
             stream_.expires_after(std::chrono::seconds(30));
             bhttp::async_write(stream_, *message,
                                [self = shared_from_this(), message](beast::error_code ec, size_t) {
+                                   if (!ec && self->drain_after_reply_) return self->Drain();
                                    if (ec || !message->keep_alive()) return self->Close();
                                    self->Read();
                                });
+        }
+
+        // Half-closes, then reads and discards what the client still sends (bounded in bytes
+        // and time) so the reply is not lost to a reset.
+        void Drain() {
+            beast::error_code ec;
+            stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+            stream_.expires_after(std::chrono::seconds(5));
+            DrainMore();
+        }
+
+        void DrainMore() {
+            stream_.async_read_some(asio::buffer(drain_buffer_),
+                                    [self = shared_from_this()](beast::error_code ec, size_t n) {
+                                        self->drained_ += n;
+                                        if (ec || self->drained_ > (64u << 20)) return;
+                                        self->DrainMore();
+                                    });
         }
 
         void Close() {
@@ -168,6 +191,9 @@ struct Server::Impl {
         beast::flat_buffer buffer_;
         std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
         std::string remote_ip_;
+        bool drain_after_reply_ = false;
+        size_t drained_ = 0;
+        std::array<char, 16384> drain_buffer_{};
     };
 
     void Accept() {
