@@ -1,0 +1,81 @@
+import { createRouter, createWebHistory } from 'vue-router'
+import type { RouteRecordRaw } from 'vue-router'
+import './types'
+import { coreRoutes } from './routes/core'
+import { memberRoutes } from './routes/modules/members'
+import { systemRoutes } from './routes/modules/system'
+import { profileRoutes } from './routes/modules/profile'
+import { firstAllowedPath } from './menu'
+import { useAuthStore } from '@/stores/auth'
+import { t } from '@/locales'
+
+const routes: RouteRecordRaw[] = [
+  ...coreRoutes,
+  {
+    path: '/',
+    component: () => import('@/layouts/basic-layout.vue'),
+    children: [
+      {
+        // Resolved in beforeEach once the user is known: a route-level redirect runs before
+        // the guard, while signed out, and would send everyone to the last fallback.
+        path: '',
+        name: 'Home',
+        component: () => import('@/views/error/not-found.vue'),
+      },
+      ...memberRoutes,
+      ...systemRoutes,
+      ...profileRoutes,
+      {
+        path: '403',
+        name: 'Forbidden',
+        component: () => import('@/views/error/forbidden.vue'),
+        meta: { title: 'error.forbiddenTitle' },
+      },
+      {
+        path: ':pathMatch(.*)*',
+        name: 'NotFound',
+        component: () => import('@/views/error/not-found.vue'),
+        meta: { title: 'error.notFoundTitle' },
+      },
+    ],
+  },
+]
+
+export const router = createRouter({
+  history: createWebHistory(import.meta.env.BASE_URL),
+  routes,
+  scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
+})
+
+router.beforeEach(async (to) => {
+  const auth = useAuthStore()
+  if (!auth.checked) {
+    try {
+      await auth.fetchMe()
+    } catch {
+      /* server unreachable: treated as signed out */
+    }
+  }
+  if (to.meta.public) {
+    if (to.name === 'Login' && auth.signedIn && !auth.mustChangePassword) {
+      const redirect = typeof to.query.redirect === 'string' && to.query.redirect.startsWith('/') ? to.query.redirect : '/'
+      return redirect
+    }
+    return true
+  }
+  if (!auth.signedIn) {
+    return { name: 'Login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+  }
+  if (auth.mustChangePassword) {
+    return to.name === 'ChangePassword' ? true : { name: 'ChangePassword' }
+  }
+  if (to.name === 'ChangePassword') return { name: 'Profile' }
+  if (to.name === 'Home') return firstAllowedPath(auth.can)
+  if (!auth.can(to.meta.permission)) return { name: 'Forbidden' }
+  return true
+})
+
+router.afterEach((to) => {
+  const title = to.meta.title ? t(to.meta.title) : ''
+  document.title = title ? `${title} · storecrm` : 'storecrm'
+})

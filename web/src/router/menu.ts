@@ -1,0 +1,43 @@
+import type { Component } from 'vue'
+import { memberRoutes } from './routes/modules/members'
+import { systemRoutes } from './routes/modules/system'
+import { profileRoutes } from './routes/modules/profile'
+
+export interface MenuItem {
+  path: string
+  name: string
+  title: string
+  icon?: Component
+  permission?: string | string[]
+}
+
+export interface MenuGroup {
+  key: string
+  title: string
+  items: MenuItem[]
+}
+
+function items(routes: typeof memberRoutes): MenuItem[] {
+  return routes
+    .filter((r) => r.meta?.icon && r.meta.menu !== false)
+    .map((r) => ({
+      path: `/${r.path}`,
+      name: String(r.name),
+      title: r.meta!.title!,
+      icon: r.meta!.icon,
+      permission: r.meta!.permission,
+    }))
+}
+
+/** The side menu; entries are filtered by the user's permissions in the layout. */
+export const menuGroups: MenuGroup[] = [
+  { key: 'members', title: 'menu.groupMembers', items: items(memberRoutes) },
+  { key: 'system', title: 'menu.groupSystem', items: items(systemRoutes) },
+  { key: 'me', title: 'menu.groupMe', items: items(profileRoutes) },
+]
+
+/** First page the user may open (the home redirect). */
+export function firstAllowedPath(can: (p?: string | string[]) => boolean): string {
+  for (const g of menuGroups) for (const i of g.items) if (can(i.permission)) return i.path
+  return '/profile'
+}

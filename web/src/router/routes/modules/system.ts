@@ -1,0 +1,36 @@
+import type { RouteRecordRaw } from 'vue-router'
+import { Avatar, Document, Key, Lock, Shop } from '@element-plus/icons-vue'
+
+/** 系统: stores, staff, roles, API tokens, audit log. */
+export const systemRoutes: RouteRecordRaw[] = [
+  {
+    path: 'system/stores',
+    name: 'SystemStore',
+    component: () => import('@/views/system/stores/list.vue'),
+    meta: { title: 'menu.stores', permission: 'stores.read', icon: Shop },
+  },
+  {
+    path: 'system/staff',
+    name: 'SystemStaff',
+    component: () => import('@/views/system/staff/list.vue'),
+    meta: { title: 'menu.staff', permission: 'staff.manage', icon: Avatar },
+  },
+  {
+    path: 'system/roles',
+    name: 'SystemRole',
+    component: () => import('@/views/system/roles/list.vue'),
+    meta: { title: 'menu.roles', permission: 'roles.manage', icon: Lock },
+  },
+  {
+    path: 'system/api-tokens',
+    name: 'SystemApiToken',
+    component: () => import('@/views/system/api-tokens/list.vue'),
+    meta: { title: 'menu.apiTokens', permission: 'api_tokens.manage', icon: Key },
+  },
+  {
+    path: 'system/audit',
+    name: 'SystemAudit',
+    component: () => import('@/views/system/audit/list.vue'),
+    meta: { title: 'menu.audit', permission: 'audit.read', icon: Document },
+  },
+]

@@ -1,0 +1,132 @@
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import { getMe, updateLocale } from '@/api/me'
+import type { Locale, Me, StoreRef, User } from '@/api/me'
+import { signIn, signOut } from '@/api/session'
+import { isApiError } from '@/api/request'
+import { normalizeLocale } from '@/locales'
+import { useLocaleStore } from './locale'
+
+/** Signed-in staff member: user, permissions, visible stores, CSRF token. */
+export const useAuthStore = defineStore('auth', () => {
+  const user = ref<User | null>(null)
+  const permissions = ref<string[]>([])
+  const stores = ref<StoreRef[]>([])
+  const csrfToken = ref<string | null>(null)
+  const mustChangePassword = ref(false)
+  /** `GET /me` has been tried once since the page loaded. */
+  const checked = ref(false)
+
+  const signedIn = computed(() => user.value !== null)
+  const permissionSet = computed(() => new Set(permissions.value))
+
+  function can(permission?: string | string[]): boolean {
+    if (!permission) return true
+    const list = Array.isArray(permission) ? permission : [permission]
+    return list.every((p) => permissionSet.value.has(p))
+  }
+
+  function storeName(id: number | null | undefined): string {
+    if (id === null || id === undefined) return ''
+    const s = stores.value.find((x) => x.id === id)
+    return s ? s.name : `#${id}`
+  }
+
+  function applyMe(me: Me) {
+    user.value = me.user
+    permissions.value = me.permissions ?? []
+    stores.value = me.stores ?? []
+    csrfToken.value = me.csrf_token ?? csrfToken.value
+    mustChangePassword.value = !!me.must_change_password
+  }
+
+  function reset() {
+    user.value = null
+    permissions.value = []
+    stores.value = []
+    csrfToken.value = null
+    mustChangePassword.value = false
+  }
+
+  /** Load `GET /me`; resolves false when not signed in. The user's saved locale is applied. */
+  async function fetchMe(): Promise<boolean> {
+    try {
+      const me = await getMe({ skipAuthRedirect: true })
+      applyMe(me)
+      checked.value = true
+      const saved = normalizeLocale(me.user?.locale)
+      const localeStore = useLocaleStore()
+      if (me.user?.locale && saved !== localeStore.locale) await localeStore.apply(saved)
+      return true
+    } catch (e) {
+      checked.value = true
+      if (isApiError(e) && e.status === 401) {
+        reset()
+        return false
+      }
+      if (isApiError(e) && e.code === 'password_change_required') {
+        mustChangePassword.value = true
+        return user.value !== null
+      }
+      throw e
+    }
+  }
+
+  /**
+   * Sign in. When `chosenLocale` is given (the user switched language on the sign-in page),
+   * it is saved for the user; otherwise the user's saved locale is applied.
+   */
+  async function login(username: string, password: string, chosenLocale?: Locale) {
+    const res = await signIn(username, password)
+    user.value = res.user
+    csrfToken.value = res.csrf_token
+    mustChangePassword.value = !!res.must_change_password
+    checked.value = true
+    if (!res.must_change_password) {
+      await fetchMe()
+      if (chosenLocale && normalizeLocale(user.value?.locale) !== chosenLocale) {
+        await saveLocale(chosenLocale)
+      }
+    } else if (chosenLocale && normalizeLocale(res.user?.locale) !== chosenLocale) {
+      await saveLocale(chosenLocale).catch(() => useLocaleStore().apply(chosenLocale))
+    } else if (res.user?.locale) {
+      await useLocaleStore().apply(normalizeLocale(res.user.locale))
+    }
+    return res
+  }
+
+  async function logout() {
+    try {
+      await signOut()
+    } catch {
+      /* the cookie may already be gone */
+    }
+    reset()
+  }
+
+  /** Switch language; remembered per user on the server (and in localStorage). */
+  async function saveLocale(locale: Locale) {
+    await useLocaleStore().apply(locale)
+    if (user.value) {
+      await updateLocale(locale)
+      user.value = { ...user.value, locale }
+    }
+  }
+
+  return {
+    user,
+    permissions,
+    stores,
+    csrfToken,
+    mustChangePassword,
+    checked,
+    signedIn,
+    can,
+    storeName,
+    fetchMe,
+    login,
+    logout,
+    reset,
+    saveLocale,
+  }
+})
