@@ -38,8 +38,10 @@ tests/node_modules/.package-lock.json: tests/package-lock.json
 test-unit: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 
+# Every API test runs twice: on SQLite, then on a throwaway PostgreSQL cluster.
 test-api: build tests/node_modules/.package-lock.json
 	STORECRM_BIN=$(abspath $(STORECRM)) node --test --test-concurrency=1 tests/api/
+	STORECRM_BIN=$(abspath $(STORECRM)) bash scripts/with-postgres.sh node --test --test-concurrency=1 tests/api/
 
 test-e2e: build tests/node_modules/.package-lock.json
 	STORECRM_BIN=$(abspath $(STORECRM)) node --test --test-concurrency=1 tests/e2e/

@@ -2,7 +2,7 @@
 // nothing, personal data encrypted at rest, and a busy database answering 503.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { TestServer, fieldError } from '../support/server.mjs';
@@ -180,26 +180,30 @@ test('bad input gets a 4xx with a field message and writes nothing', async () =>
 
 test('personal data is encrypted at rest and the key file is private', async () => {
   await admin.post('/api/v1/members', { phone: '13688889999', email: 'plain.text@example.org', home_store_id: storeA });
-  const files = [server.db, `${server.db}-wal`].filter((f) => existsSync(f));
-  for (const f of files) {
-    const bytes = readFileSync(f);
-    for (const secret of ['13688889999', '8613688889999', 'plain.text@example.org', 'jia@example.com', '13933334444']) {
-      assert.equal(bytes.indexOf(secret), -1, `${secret} in ${path.basename(f)}`);
-    }
+  const secrets = ['13688889999', '8613688889999', 'plain.text@example.org', 'jia@example.com', '13933334444'];
+  // SQLite: the database file and its WAL as bytes; PostgreSQL: a full dump of the database.
+  const dumps = server.backend === 'postgres'
+    ? [['pg_dump', execFileSync('pg_dump', [server.db])]]
+    : [server.db, `${server.db}-wal`].filter((f) => existsSync(f)).map((f) => [path.basename(f), readFileSync(f)]);
+  assert.ok(dumps.length > 0);
+  for (const [name, bytes] of dumps) {
+    assert.ok(bytes.length > 10000, `${name} holds the data`);
+    for (const secret of secrets) assert.equal(bytes.indexOf(secret), -1, `${secret} in ${name}`);
   }
-  const key = path.join(path.dirname(server.db), 'storecrm.key');
-  assert.equal(statSync(key).mode & 0o777, 0o600);
+  assert.equal(statSync(server.keyFile).mode & 0o777, 0o600);
 });
 
 test('a database held busy by another writer answers 503 with Retry-After, then recovers', async () => {
-  const lock = spawn('sqlite3', [server.db], { stdio: ['pipe', 'ignore', 'ignore'] });
-  lock.stdin.write('BEGIN IMMEDIATE;\n');
-  await new Promise((r) => setTimeout(r, 300));
+  const lock = server.backend === 'postgres'
+    ? spawn('psql', [server.db], { stdio: ['pipe', 'ignore', 'ignore'] })
+    : spawn('sqlite3', [server.db], { stdio: ['pipe', 'ignore', 'ignore'] });
+  lock.stdin.write(server.backend === 'postgres' ? 'BEGIN; LOCK TABLE members IN ACCESS EXCLUSIVE MODE;\n' : 'BEGIN IMMEDIATE;\n');
+  await new Promise((r) => setTimeout(r, 500));
   const r = await admin.post('/api/v1/members', { phone: '13500001111', home_store_id: storeA });
   assert.equal(r.status, 503);
   assert.equal(r.body.error.code, 'busy');
   assert.equal(r.headers.get('retry-after'), '1');
-  lock.stdin.write('ROLLBACK;\n.quit\n');
+  lock.stdin.write(server.backend === 'postgres' ? 'ROLLBACK;\n\\q\n' : 'ROLLBACK;\n.quit\n');
   await new Promise((res) => lock.once('exit', res));
   const again = await admin.post('/api/v1/members', { phone: '13500001111', home_store_id: storeA });
   assert.equal(again.status, 201);

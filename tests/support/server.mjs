@@ -7,6 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 export const BIN = process.env.STORECRM_BIN || path.resolve('build/storecrm');
+// Set by scripts/with-postgres.sh: the suite then runs every server on PostgreSQL.
+const PG = process.env.STORECRM_TEST_PG;
+export const BACKEND = PG ? 'postgres' : 'sqlite';
 export const ADMIN_PASSWORD = 'Store@2026';
 
 function freePort() {
@@ -29,11 +32,20 @@ export class TestServer {
 
   async start() {
     this.dir = mkdtempSync(path.join(tmpdir(), 'storecrm-test-'));
-    this.db = path.join(this.dir, 'test.db');
-    if (this.demo) {
-      execFileSync(BIN, ['demo', '--db', this.db, '--members', '300'], { stdio: 'pipe' });
+    this.keyFile = path.join(this.dir, 'storecrm.key');
+    this.backend = BACKEND;
+    if (PG) {
+      // A fresh database per server, in the run's throwaway cluster.
+      const name = `t_${path.basename(this.dir).replace(/[^a-zA-Z0-9]/g, '').toLowerCase()}`;
+      execFileSync('psql', [PG, '-qc', `CREATE DATABASE ${name}`], { stdio: 'pipe' });
+      this.db = PG.replace(/\/[^/]*$/, `/${name}`);
     } else {
-      execFileSync(BIN, ['init', '--db', this.db, '--admin-user', 'admin', '--admin-password', ADMIN_PASSWORD], { stdio: 'pipe' });
+      this.db = path.join(this.dir, 'test.db');
+    }
+    if (this.demo) {
+      this.cli('demo', '--members', '300');
+    } else {
+      this.cli('init', '--admin-user', 'admin', '--admin-password', ADMIN_PASSWORD);
     }
     await this.launch();
     return this;
@@ -43,7 +55,7 @@ export class TestServer {
     this.port = await freePort();
     this.base = `http://127.0.0.1:${this.port}`;
     this.log = '';
-    this.proc = spawn(BIN, ['serve', '--db', this.db, '--port', String(this.port), '--address', '127.0.0.1', ...this.args], {
+    this.proc = spawn(BIN, ['serve', '--db', this.db, '--key-file', this.keyFile, '--port', String(this.port), '--address', '127.0.0.1', ...this.args], {
       env: { ...process.env, ...this.env, ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -73,7 +85,7 @@ export class TestServer {
   }
 
   cli(...args) {
-    return execFileSync(BIN, [...args, '--db', this.db], { stdio: 'pipe' }).toString();
+    return execFileSync(BIN, [...args, '--db', this.db, '--key-file', this.keyFile], { stdio: 'pipe' }).toString();
   }
 
   client(opts) {
