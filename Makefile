@@ -43,8 +43,10 @@ test-api: build tests/node_modules/.package-lock.json
 	STORECRM_BIN=$(abspath $(STORECRM)) node --test --test-concurrency=1 tests/api/
 	STORECRM_BIN=$(abspath $(STORECRM)) bash scripts/with-postgres.sh node --test --test-concurrency=1 tests/api/
 
+# Browser tests on the embedded default (SQLite), then once on PostgreSQL.
 test-e2e: build tests/node_modules/.package-lock.json
 	STORECRM_BIN=$(abspath $(STORECRM)) node --test --test-concurrency=1 tests/e2e/
+	STORECRM_BIN=$(abspath $(STORECRM)) bash scripts/with-postgres.sh node --test --test-concurrency=1 tests/e2e/
 
 test: test-unit test-api test-e2e
 
