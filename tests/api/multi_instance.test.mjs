@@ -1,0 +1,76 @@
+// Two storecrm instances on one PostgreSQL database act as one system.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { TestServer } from '../support/server.mjs';
+
+const PG = process.env.STORECRM_TEST_PG;
+let a;
+let b;
+
+if (PG) {
+  before(async () => {
+    a = await new TestServer().start();
+    // The second instance: same database and key, its own process and port.
+    b = Object.assign(new TestServer(), { dir: a.dir, db: a.db, keyFile: a.keyFile, backend: a.backend });
+    await b.launch();
+  });
+  after(async () => {
+    await b?.stopProcess();
+    await a?.stop();
+  });
+
+  test('a session made on one instance works on the other, and signing out ends it on both', async () => {
+    const onA = await a.signIn('admin');
+    const onB = b.client();
+    onB.cookie = onA.cookie;
+    onB.csrf = onA.csrf;
+    assert.equal((await onB.get('/api/v1/me')).body.user.username, 'admin');
+    const store = await onB.post('/api/v1/stores', { code: 'MI', name: '多实例店', type: 'direct' });
+    assert.equal(store.status, 201);
+    assert.equal((await onA.get(`/api/v1/stores/${store.body.id}`)).body.name, '多实例店');
+    assert.equal((await onB.del('/api/v1/session')).status, 204);
+    assert.equal((await onA.get('/api/v1/me')).status, 401);
+  });
+
+  test('concurrent edits of one member through both instances never lose an update', async () => {
+    const admin = await a.signIn('admin');
+    const viaB = b.client();
+    viaB.cookie = admin.cookie;
+    viaB.csrf = admin.csrf;
+    const store = (await admin.post('/api/v1/stores', { code: 'ED', name: '编辑店', type: 'direct' })).body.id;
+    const m = (await admin.post('/api/v1/members', { phone: '13700009999', name: '并发', home_store_id: store })).body;
+    let version = m.version;
+    for (let round = 0; round < 10; round++) {
+      const [ra, rb] = await Promise.all([
+        admin.put(`/api/v1/members/${m.id}`, { version, notes: `A${round}` }),
+        viaB.put(`/api/v1/members/${m.id}`, { version, notes: `B${round}` }),
+      ]);
+      const statuses = [ra.status, rb.status].sort();
+      assert.deepEqual(statuses, [200, 409], `round ${round}: one edit wins, the other is told`);
+      const winner = ra.status === 200 ? ra : rb;
+      const loser = ra.status === 200 ? rb : ra;
+      assert.equal(loser.body.error.code, 'version_conflict');
+      const now = (await admin.get(`/api/v1/members/${m.id}`)).body;
+      assert.equal(now.notes, winner.body.notes, 'the stored value is the acknowledged one');
+      assert.equal(now.version, version + 1);
+      version = now.version;
+    }
+    const history = (await admin.get(`/api/v1/members/${m.id}/history?limit=100`)).body.items.filter((h) => h.field === 'notes');
+    assert.equal(history.length, 10, 'one history entry per acknowledged edit');
+  });
+
+  test('registrations on both instances at once get distinct member numbers', async () => {
+    const admin = await a.signIn('admin');
+    const viaB = b.client();
+    viaB.cookie = admin.cookie;
+    viaB.csrf = admin.csrf;
+    const store = (await admin.post('/api/v1/stores', { code: 'RG', name: '注册店', type: 'direct' })).body.id;
+    const requests = Array.from({ length: 30 }, (_, i) =>
+      (i % 2 ? viaB : admin).post('/api/v1/members', { phone: `1360000${String(i).padStart(4, '0')}`, home_store_id: store }));
+    const results = await Promise.all(requests);
+    assert.ok(results.every((r) => r.status === 201), JSON.stringify(results.filter((r) => r.status !== 201).map((r) => r.body)));
+    const numbers = new Set(results.map((r) => r.body.member_no));
+    assert.equal(numbers.size, 30);
+    assert.equal((await admin.get(`/api/v1/members?store_id=${store}`)).body.total, 30);
+  });
+}
