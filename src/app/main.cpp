@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <iomanip>
 #include <iostream>
 
 #include "app/demo_data.hpp"
@@ -12,6 +13,7 @@
 #include "http/static_site.hpp"
 #include "security/crypto.hpp"
 #include "security/login_throttle.hpp"
+#include "storage/copy.hpp"
 #include "staff/staff_service.hpp"
 
 namespace storecrm::app {
@@ -88,6 +90,31 @@ int Serve(const CommonOptions& o, http::ServerOptions server_options, const std:
     return server.Run() ? 0 : 1;
 }
 
+// Personal data is copied as ciphertext: the target must be served with the same key.
+int Copy(const std::string& from_url, const std::string& to_url) {
+    auto from = OpenMigrated(from_url, 1);
+    auto to = OpenMigrated(to_url, 1);
+    if (!from || !to) return 1;
+    auto summary = storage::CopyDatabase(*from, *to, [](const std::string& table, int64_t done, int64_t total) {
+        const int percent = total ? static_cast<int>(done * 100 / total) : 100;
+        std::string bar(static_cast<size_t>(percent / 5), '#');
+        bar.resize(20, '.');
+        std::cerr << "\r" << std::left << std::setw(20) << table << " [" << bar << "] " << std::setw(3) << std::right
+                  << percent << "%  " << done << "/" << total << "   " << std::flush;
+        if (done == total) std::cerr << "\n";
+    });
+    if (!summary.ok()) {
+        PrintError(summary.error());
+        return 1;
+    }
+    std::cout << "Copied and verified " << from->Describe() << " -> " << to->Describe() << ":\n";
+    for (const auto& t : *summary) {
+        std::cout << "  " << std::left << std::setw(20) << t.table << std::right << std::setw(10) << t.rows << " rows  "
+                  << t.checksum.substr(0, 16) << "\n";
+    }
+    return 0;
+}
+
 }  // namespace
 }  // namespace storecrm::app
 
@@ -128,6 +155,12 @@ int main(int argc, char** argv) {
     AddCommon(demo, common);
     demo->add_option("--members", demo_members, "How many demo members")->capture_default_str();
 
+    std::string copy_from, copy_to;
+    auto* copy = cli.add_subcommand(
+        "copy", "Copy a whole database to an empty one (SQLite <-> PostgreSQL), then verify rows and checksums");
+    copy->add_option("--from", copy_from, "Source: a SQLite file or postgresql://...")->required();
+    copy->add_option("--to", copy_to, "Target: an empty SQLite file or PostgreSQL database")->required();
+
     std::string username, name, role_code = "cashier", password;
     std::vector<int64_t> store_ids;
     auto* user = cli.add_subcommand("user", "Manage staff accounts from the command line");
@@ -164,6 +197,7 @@ int main(int argc, char** argv) {
         if (!db) return 1;
         return CreateDemoData(*db, *vault, demo_members) ? 0 : 1;
     }
+    if (*copy) return Copy(copy_from, copy_to);
     if (*user) {
         auto db = OpenMigrated(common.db, 1);
         if (!db) return 1;

@@ -64,6 +64,7 @@ public:
     std::optional<int64_t> OptInt(size_t i) const;
     std::string BlobBytes(size_t i) const;      // "" for NULL
     size_t size() const { return values_.size(); }
+    const Value& At(size_t i) const { return values_.at(i); }
 
 private:
     std::vector<Value> values_;

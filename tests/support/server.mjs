@@ -24,8 +24,10 @@ function freePort() {
 }
 
 export class TestServer {
-  constructor({ demo = false, args = [], env = {} } = {}) {
+  // backend: 'sqlite' forces SQLite even in the PostgreSQL pass (a copy test needs both).
+  constructor({ demo = false, args = [], env = {}, backend = BACKEND } = {}) {
     this.demo = demo;
+    this.requestedBackend = backend;
     this.args = args;
     this.env = env;
   }
@@ -33,8 +35,8 @@ export class TestServer {
   async start() {
     this.dir = mkdtempSync(path.join(tmpdir(), 'storecrm-test-'));
     this.keyFile = path.join(this.dir, 'storecrm.key');
-    this.backend = BACKEND;
-    if (PG) {
+    this.backend = this.requestedBackend;
+    if (this.backend === 'postgres') {
       // A fresh database per server, in the run's throwaway cluster.
       const name = `t_${path.basename(this.dir).replace(/[^a-zA-Z0-9]/g, '').toLowerCase()}`;
       execFileSync('psql', [PG, '-qc', `CREATE DATABASE ${name}`], { stdio: 'pipe' });
