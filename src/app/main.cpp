@@ -140,6 +140,9 @@ int main(int argc, char** argv) {
     serve->add_option("--idle-timeout", policy.idle_timeout_seconds, "Session idle timeout, seconds")->capture_default_str();
     serve->add_option("--session-lifetime", policy.absolute_timeout_seconds, "Session absolute timeout, seconds")->capture_default_str();
     serve->add_flag("--secure-cookie", policy.secure_cookie, "Mark the session cookie Secure (behind HTTPS)");
+    serve->add_option("--trusted-proxy", server_options.trusted_proxies,
+                      "Address of a reverse proxy whose X-Forwarded-For is believed (repeatable)")
+        ->envname("STORECRM_TRUSTED_PROXY");
 
     std::string admin_user, admin_password;
     auto* init = cli.add_subcommand("init", "Create an empty database with one HQ admin");

@@ -10,6 +10,7 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <thread>
 #include <vector>
@@ -28,6 +29,19 @@ using tcp = asio::ip::tcp;
 namespace {
 
 constexpr auto kIdleKeepAlive = std::chrono::seconds(75);
+
+// The client address: the peer, or for a trusted proxy the right-most X-Forwarded-For entry
+// (the one the proxy itself appended).
+std::string ClientAddress(const std::string& peer, const Request& request, const std::vector<std::string>& trusted) {
+    if (std::find(trusted.begin(), trusted.end(), peer) == trusted.end()) return peer;
+    std::string_view forwarded = request.Header("x-forwarded-for");
+    if (forwarded.empty()) return peer;
+    size_t comma = forwarded.rfind(',');
+    std::string_view last = comma == std::string_view::npos ? forwarded : forwarded.substr(comma + 1);
+    while (!last.empty() && last.front() == ' ') last.remove_prefix(1);
+    while (!last.empty() && last.back() == ' ') last.remove_suffix(1);
+    return last.empty() || last.size() > 45 ? peer : std::string(last);
+}
 
 Request ToRequest(const bhttp::request<bhttp::string_body>& in, const std::string& remote_ip) {
     Request out;
@@ -114,6 +128,7 @@ struct Server::Impl {
             const unsigned version = message.version();
             const bool head = message.method() == bhttp::verb::head;
             Request request = ToRequest(message, remote_ip_);
+            request.remote_ip = ClientAddress(remote_ip_, request, server_.options.trusted_proxies);
 
             if (request.path == "/healthz") {
                 // Answered on the I/O thread: it measures bare HTTP cost, and the database

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "http/router.hpp"
 #include "http/services.hpp"
@@ -19,6 +20,9 @@ struct ServerOptions {
     int io_threads = 1;       // one I/O thread saturates a core before the workers do
     int worker_threads = 4;   // database work; also the connection pool size
     size_t body_limit = 1 << 20;  // 1 MiB: no member form comes near it
+    // Peers (e.g. nginx at 127.0.0.1) whose X-Forwarded-For names the real client. Only these
+    // are believed: anyone else could forge the header to dodge the sign-in throttle.
+    std::vector<std::string> trusted_proxies;
 };
 
 class Server {

@@ -187,3 +187,21 @@ test('health and the OpenAPI document need no session', async () => {
   }
   assert.equal(doc.paths['/api/v1/members'].post['x-permission'], 'members.create');
 });
+
+test('X-Forwarded-For is believed only from a trusted proxy', async () => {
+  const proxied = await new TestServer({ args: ['--trusted-proxy', '127.0.0.1'] }).start();
+  try {
+    const c = proxied.client();
+    await c.request('POST', '/api/v1/session', { username: 'admin', password: ADMIN_PASSWORD }, { headers: { 'X-Forwarded-For': '198.51.100.7, 203.0.113.9' } });
+    const viaProxy = await proxied.signIn('admin');
+    const audit = await viaProxy.get('/api/v1/audit?action=session.sign_in');
+    assert.equal(audit.body.items.at(-1).ip, '203.0.113.9', 'the address the proxy appended');
+  } finally {
+    await proxied.stop();
+  }
+  // Without --trusted-proxy a forged header changes nothing.
+  const forged = server.client();
+  await forged.request('POST', '/api/v1/session', { username: 'admin', password: ADMIN_PASSWORD }, { headers: { 'X-Forwarded-For': '203.0.113.9' } });
+  const audit = await admin.get('/api/v1/audit?action=session.sign_in&limit=1');
+  assert.equal(audit.body.items[0].ip, '127.0.0.1');
+});
