@@ -3,6 +3,8 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <iomanip>
 #include <iostream>
 
@@ -10,6 +12,7 @@
 #include "app/wiring.hpp"
 #include "common/messages.hpp"
 #include "http/server.hpp"
+#include "jobs/scheduler.hpp"
 #include "http/static_site.hpp"
 #include "security/crypto.hpp"
 #include "security/login_throttle.hpp"
@@ -68,7 +71,7 @@ int Init(const CommonOptions& o, const std::string& user, const std::string& pas
 }
 
 int Serve(const CommonOptions& o, http::ServerOptions server_options, const std::string& web_root,
-          const SessionPolicy& policy) {
+          const SessionPolicy& policy, int64_t job_interval) {
     auto vault = LoadVault(o);
     if (!vault) return 1;
     auto db = OpenMigrated(o.db, server_options.worker_threads + 1);
@@ -86,8 +89,17 @@ int Serve(const CommonOptions& o, http::ServerOptions server_options, const std:
     http::StaticSite site(web_root);
     if (site.empty()) spdlog::warn("no web app embedded and no --web-root: serving the API only");
     http::Server server(server_options, router, services, site);
+    // Instance identity for job leases: host, process and a random part (pids repeat).
+    char host[256] = {0};
+    gethostname(host, sizeof host - 1);
+    jobs::Scheduler scheduler(*db, std::string(host) + ":" + std::to_string(getpid()) + ":" + security::RandomToken(6),
+                              job_interval);
+    jobs::AddStandardJobs(scheduler);
+    scheduler.Start(job_interval > 0 ? std::chrono::milliseconds(200) : std::chrono::milliseconds(5000));
     spdlog::info("storecrm serving {} on http://{}:{}", db->Describe(), server_options.address, server_options.port);
-    return server.Run() ? 0 : 1;
+    const bool served = server.Run();
+    scheduler.Stop();
+    return served ? 0 : 1;
 }
 
 // Personal data is copied as ciphertext: the target must be served with the same key.
@@ -140,6 +152,9 @@ int main(int argc, char** argv) {
     serve->add_option("--idle-timeout", policy.idle_timeout_seconds, "Session idle timeout, seconds")->capture_default_str();
     serve->add_option("--session-lifetime", policy.absolute_timeout_seconds, "Session absolute timeout, seconds")->capture_default_str();
     serve->add_flag("--secure-cookie", policy.secure_cookie, "Mark the session cookie Secure (behind HTTPS)");
+    int64_t job_interval = 0;
+    serve->add_option("--job-interval", job_interval,
+                      "Run every scheduled job every N seconds instead of its own interval (drills, tests)");
     serve->add_option("--trusted-proxy", server_options.trusted_proxies,
                       "Address of a reverse proxy whose X-Forwarded-For is believed (repeatable)")
         ->envname("STORECRM_TRUSTED_PROXY");
@@ -185,7 +200,7 @@ int main(int argc, char** argv) {
 
     CLI11_PARSE(cli, argc, argv);
 
-    if (*serve) return Serve(common, server_options, web_root, policy);
+    if (*serve) return Serve(common, server_options, web_root, policy, job_interval);
     if (*init) return Init(common, admin_user, admin_password);
     if (*migrate) {
         auto db = OpenMigrated(common.db, 1);
