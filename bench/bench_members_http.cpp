@@ -74,10 +74,13 @@ std::string UrlEncode(const std::string& s) {
 
 class LoadRun {
 public:
-    LoadRun(asio::io_context& io, tcp::endpoint endpoint, std::string token, std::function<Request()> next,
+    // Connections are spread over `endpoints` in turn (several instances behind no balancer).
+    LoadRun(asio::io_context& io, std::vector<tcp::endpoint> endpoints, std::string token, std::function<Request()> next,
             int connections, double seconds)
-        : io_(io), endpoint_(endpoint), token_(std::move(token)), next_(std::move(next)), seconds_(seconds) {
-        for (int i = 0; i < connections; ++i) connections_.push_back(std::make_unique<Connection>(*this));
+        : io_(io), endpoints_(std::move(endpoints)), token_(std::move(token)), next_(std::move(next)), seconds_(seconds) {
+        for (int i = 0; i < connections; ++i) {
+            connections_.push_back(std::make_unique<Connection>(*this, endpoints_[i % endpoints_.size()]));
+        }
     }
 
     Figures Run() {
@@ -92,9 +95,9 @@ public:
 
 private:
     struct Connection {
-        explicit Connection(LoadRun& run) : run(run), stream(run.io_) {}
+        Connection(LoadRun& run, tcp::endpoint endpoint) : run(run), endpoint(endpoint), stream(run.io_) {}
         void Start() {
-            stream.async_connect(run.endpoint_, [this](beast::error_code ec) {
+            stream.async_connect(endpoint, [this](beast::error_code ec) {
                 if (ec) {
                     ++run.errors_;
                     return;
@@ -130,6 +133,7 @@ private:
         void Fail() { ++run.errors_; }
 
         LoadRun& run;
+        tcp::endpoint endpoint;
         beast::tcp_stream stream;
         beast::flat_buffer buffer;
         bhttp::request<bhttp::string_body> request;
@@ -138,7 +142,7 @@ private:
     };
 
     asio::io_context& io_;
-    tcp::endpoint endpoint_;
+    std::vector<tcp::endpoint> endpoints_;
     std::string token_;
     std::function<Request()> next_;
     double seconds_;
@@ -150,6 +154,7 @@ private:
 
 // The raw limit: one prepared statement, one thread, the same blind-index lookup the server does.
 Figures RawLoop(sqlite3* db, const char* sql, const std::function<void(sqlite3_stmt*)>& bind, double seconds) {
+    if (!db) return {};
     sqlite3_stmt* stmt = nullptr;
     if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) != SQLITE_OK) {
         std::cerr << "prepare failed: " << sqlite3_errmsg(db) << "\n";
@@ -184,7 +189,7 @@ void Print(const std::string& name, const Figures& http, const Figures* raw) {
     std::cout << std::left << std::setw(28) << name << std::right << std::fixed << std::setprecision(0) << std::setw(9)
               << http.per_second << " req/s  p50 " << std::setprecision(2) << std::setw(6) << http.p50_ms << " ms  p99 "
               << std::setw(6) << http.p99_ms << " ms  errors " << http.errors;
-    if (raw) {
+    if (raw && raw->count > 0) {
         std::cout << "   | raw SQLite " << std::setprecision(0) << std::setw(8) << raw->per_second << " /s  p99 "
                   << std::setprecision(3) << raw->p99_ms << " ms  (http/raw " << std::setprecision(2)
                   << (raw->per_second > 0 ? http.per_second / raw->per_second : 0) << ")";
@@ -199,7 +204,19 @@ int main(int argc, char** argv) {
         std::cerr << "usage: bench_members_http PORT TOKEN_FILE DB KEY_FILE MEMBERS [SECONDS] [CONNECTIONS]\n";
         return 2;
     }
-    const unsigned short port = static_cast<unsigned short>(std::stoi(argv[1]));
+    // PORTS: one port, or several separated by commas (one per instance).
+    std::vector<tcp::endpoint> endpoints;
+    {
+        std::string ports = argv[1];
+        size_t start = 0;
+        while (start <= ports.size()) {
+            size_t end = ports.find(',', start);
+            if (end == std::string::npos) end = ports.size();
+            endpoints.emplace_back(asio::ip::make_address("127.0.0.1"),
+                                   static_cast<unsigned short>(std::stoi(ports.substr(start, end - start))));
+            start = end + 1;
+        }
+    }
     std::string token;
     std::ifstream(argv[2]) >> token;
     const std::string db_path = argv[3];
@@ -211,7 +228,9 @@ int main(int argc, char** argv) {
     if (!vault.ok()) return 1;
 
     asio::io_context io;
-    tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port);
+    const auto& endpoint = endpoints;
+    // The raw limits read the SQLite file directly; on PostgreSQL only the HTTP figures print.
+    const bool sqlite_db = db_path.find("://") == std::string::npos;
     std::mt19937_64 rng(7);
     auto random_index = [&] { return static_cast<uint64_t>(rng() % static_cast<uint64_t>(members)); };
     auto random_name = [&] {
@@ -231,13 +250,16 @@ int main(int argc, char** argv) {
     };
 
     sqlite3* raw = nullptr;
-    sqlite3_open_v2(db_path.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
-    sqlite3_exec(raw, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", nullptr, nullptr, nullptr);
+    if (sqlite_db) {
+        sqlite3_open_v2(db_path.c_str(), &raw, SQLITE_OPEN_READWRITE, nullptr);
+        sqlite3_exec(raw, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", nullptr, nullptr, nullptr);
+    }
     auto bind_blob = [](sqlite3_stmt* s, int i, const std::string& v) {
         sqlite3_bind_blob(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     };
 
-    std::cout << "storecrm member bench: " << members << " members, " << connections << " keep-alive connections, "
+    std::cout << "storecrm member bench (" << (sqlite_db ? "SQLite" : "PostgreSQL") << ", " << endpoints.size()
+              << " instance(s)): " << members << " members, " << connections << " keep-alive connections, "
               << seconds << " s per workload, client and server share this machine's cores\n";
 
     if (Wanted("GET /healthz")) {
@@ -318,7 +340,7 @@ int main(int argc, char** argv) {
                             },
                             seconds);
         Print("register member (POST)", http, &r);
-        sqlite3_exec(raw, "DELETE FROM members WHERE name = 'raw'", nullptr, nullptr, nullptr);
+        if (raw) sqlite3_exec(raw, "DELETE FROM members WHERE name = 'raw'", nullptr, nullptr, nullptr);
     }
     sqlite3_close(raw);
     return 0;
