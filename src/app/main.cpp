@@ -10,6 +10,7 @@
 
 #include "app/demo_data.hpp"
 #include "app/wiring.hpp"
+#include "loyalty/routes.hpp"
 #include "common/messages.hpp"
 #include "http/server.hpp"
 #include "jobs/scheduler.hpp"
@@ -95,6 +96,7 @@ int Serve(const CommonOptions& o, http::ServerOptions server_options, const std:
     jobs::Scheduler scheduler(*db, std::string(host) + ":" + std::to_string(getpid()) + ":" + security::RandomToken(6),
                               job_interval);
     jobs::AddStandardJobs(scheduler);
+    loyalty::AddLoyaltyJobs(scheduler);
     scheduler.Start(job_interval > 0 ? std::chrono::milliseconds(200) : std::chrono::milliseconds(5000));
     spdlog::info("storecrm serving {} on http://{}:{}", db->Describe(), server_options.address, server_options.port);
     const bool served = server.Run();

@@ -4,7 +4,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include "catalog/routes.hpp"
+#include "loyalty/routes.hpp"
 #include "members/routes.hpp"
+#include "members/member_service.hpp"
+#include "sales/routes.hpp"
+#include "sales/sale_service.hpp"
 #include "staff/routes.hpp"
 #include "storage/migrations.hpp"
 #include "stores/routes.hpp"
@@ -12,6 +17,11 @@
 namespace storecrm::app {
 
 http::Router BuildRouter() {
+    static const bool hooks_added = [] {
+        members::AddMemberMergeHook(sales::MoveMemberActivity);
+        return true;
+    }();
+    (void)hooks_added;
     http::Router router;
     staff::RegisterSessionRoutes(router);
     stores::RegisterStoreRoutes(router);
@@ -22,6 +32,12 @@ http::Router BuildRouter() {
     members::RegisterMemberRoutes(router);
     members::RegisterTagRoutes(router);
     members::RegisterCustomFieldRoutes(router);
+    catalog::RegisterProductRoutes(router);
+    catalog::RegisterStockRoutes(router);
+    loyalty::RegisterTierRoutes(router);
+    loyalty::RegisterPointsRoutes(router);
+    loyalty::RegisterCouponRoutes(router);
+    sales::RegisterSaleRoutes(router);
     return router;
 }
 

@@ -36,6 +36,21 @@ std::string FormatIsoUtc(int64_t unix_seconds) {
     return buf;
 }
 
+std::optional<int64_t> ParseIsoDateTime(std::string_view s) {
+    // YYYY-MM-DDTHH:MM:SSZ (UTC), the form FormatIsoUtc writes.
+    if (s.size() != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z') return std::nullopt;
+    auto day = ParseIsoDate(s.substr(0, 10));
+    if (!day) return std::nullopt;
+    int parts[3];
+    for (int k = 0; k < 3; ++k) {
+        const char a = s[11 + 3 * k], b = s[12 + 3 * k];
+        if (a < '0' || a > '9' || b < '0' || b > '9') return std::nullopt;
+        parts[k] = (a - '0') * 10 + (b - '0');
+    }
+    if (parts[0] > 23 || parts[1] > 59 || parts[2] > 59) return std::nullopt;
+    return *day + parts[0] * 3600 + parts[1] * 60 + parts[2];
+}
+
 std::optional<int64_t> ParseIsoDate(std::string_view s) {
     if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
     for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {

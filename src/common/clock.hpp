@@ -14,6 +14,7 @@ int64_t NowUnix();
 int64_t NowUnixMillis();
 std::string FormatIsoUtc(int64_t unix_seconds);
 std::optional<int64_t> ParseIsoDate(std::string_view yyyy_mm_dd);  // midnight UTC
+std::optional<int64_t> ParseIsoDateTime(std::string_view iso_utc);  // YYYY-MM-DDTHH:MM:SSZ
 std::string TodayIsoDate();
 
 }  // namespace storecrm

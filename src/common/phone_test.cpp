@@ -63,3 +63,28 @@ TEST(PhoneTest, Dates) {
 
 }  // namespace
 }  // namespace storecrm
+
+#include "common/csv.hpp"
+#include "common/money.hpp"
+
+namespace storecrm {
+namespace {
+
+TEST(CsvTest, ParsesQuotesBomAndLineEnds) {
+    auto rows = ParseCsv("\xEF\xBB\xBFsku,name,price\r\nA1,\"T恤, 白\",\"12\"\"3\"\nB2,,100\n");
+    ASSERT_TRUE(rows.has_value());
+    ASSERT_EQ(rows->size(), 3u);
+    EXPECT_EQ((*rows)[0], (CsvRow{"sku", "name", "price"}));
+    EXPECT_EQ((*rows)[1], (CsvRow{"A1", "T恤, 白", "12\"3"}));
+    EXPECT_EQ((*rows)[2], (CsvRow{"B2", "", "100"}));
+    EXPECT_FALSE(ParseCsv("a,\"open").has_value());
+}
+
+TEST(MoneyTest, FormatsFenAsYuan) {
+    EXPECT_EQ(FormatYuan(12345), "123.45");
+    EXPECT_EQ(FormatYuan(5), "0.05");
+    EXPECT_EQ(FormatYuan(-50), "-0.50");
+}
+
+}  // namespace
+}  // namespace storecrm

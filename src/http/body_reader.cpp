@@ -226,6 +226,34 @@ std::optional<std::vector<std::string>> BodyReader::TextList(const std::string& 
     return out;
 }
 
+bool BodyReader::EachObject(const std::string& field, size_t max_items,
+                            const std::function<void(BodyReader& item, size_t index)>& read) {
+    const nlohmann::json* list = Raw(field);
+    if (!list || list->is_null()) return false;
+    if (!list->is_array()) {
+        AddError(field, "field.must_be_array");
+        return true;
+    }
+    if (list->size() > max_items) {
+        AddError(field, "field.out_of_range", {{"min", "0"}, {"max", std::to_string(max_items)}});
+        return true;
+    }
+    for (size_t i = 0; i < list->size(); ++i) {
+        const std::string prefix = field + "[" + std::to_string(i) + "]";
+        if (!(*list)[i].is_object()) {
+            AddError(prefix, "field.must_be_object");
+            continue;
+        }
+        BodyReader item((*list)[i]);
+        read(item, i);
+        for (const auto& [key, value] : item.body_->items()) {
+            if (!item.known_.count(key)) item.AddError(key, "field.unknown");
+        }
+        for (const auto& e : item.errors_) AddError(prefix + "." + e.field, e.message.key, e.message.args);
+    }
+    return true;
+}
+
 Status BodyReader::Finish() {
     for (const auto& [key, value] : body_->items()) {
         if (!known_.count(key)) AddError(key, "field.unknown");

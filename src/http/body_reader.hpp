@@ -4,6 +4,7 @@
 // field errors (keys into the message catalog).
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <optional>
 #include <set>
@@ -47,6 +48,10 @@ public:
     std::optional<std::vector<int64_t>> IntList(const std::string& field, bool required = false);
     std::optional<std::vector<std::string>> TextList(const std::string& field, bool required = false,
                                                      size_t max_items = 200, size_t max_chars = 100);
+    // Reads a list of objects, each through its own reader; their errors are reported here as
+    // "<field>[i].<name>". Returns false when the field is absent or null (nothing was read).
+    bool EachObject(const std::string& field, size_t max_items,
+                    const std::function<void(BodyReader& item, size_t index)>& read);
     // The raw JSON value (marks the field as known); nullptr when absent.
     const nlohmann::json* Raw(const std::string& field);
     // Marks a field as understood without reading it.

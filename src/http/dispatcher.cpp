@@ -19,6 +19,13 @@ Error Coded(ErrorCode code, const char* key) {
 
 Result<Response> Run(const Route& route, Services& services, Request& request, Locale& locale,
                      bool header_locale) {
+    auto idempotency_key = ReadIdempotencyKey(request, route.idempotency);
+    if (!idempotency_key.ok()) return idempotency_key.take_error();
+    std::optional<std::unique_ptr<InFlightKey>> in_flight;
+    if (*idempotency_key) {
+        in_flight = InFlightKey::Claim(request, **idempotency_key);
+        if (!*in_flight) return Coded(ErrorCode::kConflict, "error.idempotency_in_progress");
+    }
     auto tx_result = services.db->Begin(route.tx);
     if (!tx_result.ok()) return tx_result.take_error();
     auto& tx = **tx_result;
@@ -42,10 +49,20 @@ Result<Response> Run(const Route& route, Services& services, Request& request, L
         if (!route.permission.empty() && !principal.Has(route.permission)) return Error::Forbidden();
     }
 
+    std::string owner, fingerprint;
+    if (*idempotency_key) {
+        owner = std::string(principal.KindName()) + ":" + std::to_string(principal.id);
+        fingerprint = RequestFingerprint(request);
+        auto stored = FindStoredResponse(tx, owner, **idempotency_key, fingerprint);
+        if (!stored.ok()) return stored.take_error();
+        if (*stored) return std::move(**stored);
+    }
+
     const bool read_only = route.tx == storage::TxMode::kRead;
     RequestContext context(request, locale, std::move(principal), tx, services, read_only);
     auto result = route.handler(context);
     if (!result.ok()) return result;
+    if (*idempotency_key) STORECRM_TRY(StoreResponse(tx, owner, **idempotency_key, fingerprint, *result));
     if (!read_only) STORECRM_TRY(tx.Commit());
     tx_result->reset();  // hand the connection back before the follow-up writes below
 

@@ -10,6 +10,7 @@
 
 #include "common/error.hpp"
 #include "http/context.hpp"
+#include "http/idempotency.hpp"
 #include "http/request.hpp"
 #include "storage/database.hpp"
 
@@ -31,6 +32,7 @@ struct Route {
     bool allowed_before_password_change = false;  // sign-out, /me, password change
     bool staff_only = false;                       // not for API tokens (personal routes)
     std::string request_schema;   // optional JSON Schema (object) text for OpenAPI
+    Idempotency idempotency = Idempotency::kNone;  // Idempotency-Key handling (POS retries)
 };
 
 class Router {

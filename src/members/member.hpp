@@ -10,6 +10,17 @@
 
 namespace storecrm::members {
 
+// What loyalty keeps on the member row: read with the member, written only by sales and loyalty.
+struct MemberLoyalty {
+    std::optional<int64_t> tier_id;
+    std::string tier_name;
+    int64_t points_balance = 0;
+    int64_t total_spend = 0;
+    int64_t purchase_count = 0;
+    std::optional<int64_t> last_purchase_at;
+    std::string referral_code;
+};
+
 struct MemberRecord {
     int64_t id = 0;
     std::string member_no;
@@ -35,6 +46,7 @@ struct MemberRecord {
     int64_t updated_at = 0;
     std::optional<int64_t> updated_by;
     std::string updated_by_name;
+    MemberLoyalty loyalty;
 };
 
 // The fields a person edits (and a merge chooses between), in display order.

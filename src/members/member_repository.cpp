@@ -1,5 +1,7 @@
 #include "members/member_repository.hpp"
 
+#include <sodium.h>
+
 #include <nlohmann/json.hpp>
 
 #include "common/clock.hpp"
@@ -16,9 +18,19 @@ using storage::Value;
 const char* const kMemberColumns =
     "m.id, m.member_no, m.name, m.gender, m.phone_enc, m.email_enc, m.wechat_enc, m.address_enc, m.birthday_enc, "
     "m.company, m.category, m.home_store_id, m.source, m.referrer_id, m.guide_id, m.notes, m.custom_fields, "
-    "m.status, m.merged_into_id, m.version, m.created_at, m.updated_at, m.updated_by, m.updated_by_name";
+    "m.status, m.merged_into_id, m.version, m.created_at, m.updated_at, m.updated_by, m.updated_by_name, "
+    "m.tier_id, (SELECT t.name FROM tiers t WHERE t.id = m.tier_id), m.points_balance, m.total_spend, "
+    "m.purchase_count, m.last_purchase_at, m.referral_code";
 
 namespace {
+
+// 10 characters without look-alikes: short enough to read out, too many to guess.
+std::string NewReferralCode() {
+    static constexpr char kAlphabet[] = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    std::string code;
+    for (int i = 0; i < 10; ++i) code += kAlphabet[randombytes_uniform(31)];
+    return code;
+}
 
 Value Encrypted(const security::FieldVault& vault, const std::string& plaintext) {
     if (plaintext.empty()) return Value();
@@ -62,6 +74,13 @@ MemberRecord MemberRepository::RowToRecord(const storage::Row& r) const {
     m.updated_at = r.Int(21);
     m.updated_by = r.OptInt(22);
     m.updated_by_name = r.Text(23);
+    m.loyalty.tier_id = r.OptInt(24);
+    m.loyalty.tier_name = r.Text(25);
+    m.loyalty.points_balance = r.Int(26);
+    m.loyalty.total_spend = r.Int(27);
+    m.loyalty.purchase_count = r.Int(28);
+    m.loyalty.last_purchase_at = r.OptInt(29);
+    m.loyalty.referral_code = r.Text(30);
     return m;
 }
 
@@ -134,15 +153,15 @@ Status MemberRepository::Insert(MemberRecord& r, const security::Principal& acto
     for (auto& v : PersonalColumns(r)) params.push_back(std::move(v));
     for (Value v : {Value(r.company), Value(r.category), Value(r.home_store_id), Value(r.source), Value(r.referrer_id),
                     Value(r.guide_id), Value(r.notes), Value(r.custom_fields), Value(r.status), Value(now), Value(now),
-                    Value(actor.id), Value(actor.id), Value(actor.name)}) {
+                    Value(actor.id), Value(actor.id), Value(actor.name), Value(NewReferralCode())}) {
         params.push_back(std::move(v));
     }
     auto row = tx_.QueryOne(
         "INSERT INTO members (member_no, name, name_fold, name_pinyin, gender, phone_enc, phone_bidx, "
         "phone_last4_bidx, phone_masked, email_enc, email_bidx, wechat_enc, address_enc, birthday_enc, birth_year, "
         "birth_month, company, category, home_store_id, source, referrer_id, guide_id, notes, custom_fields, status, "
-        "created_at, updated_at, created_by, updated_by, updated_by_name) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "created_at, updated_at, created_by, updated_by, updated_by_name, referral_code) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         params);
     if (!row.ok()) return row.take_error();
     r.id = (**row).Int(0);

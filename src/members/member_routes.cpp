@@ -386,6 +386,7 @@ Result<http::Response> MergeMembers(RequestContext& ctx) {
     MemberRecord merged = ApplySurvivorship(survivor->record, other->record, choices);
     // The other member gives up its identifiers first, so the survivor may take them.
     STORECRM_TRY(repo.MergeInto(other->record.id, survivor->record.id, ctx.principal));
+    STORECRM_TRY(RunMemberMergeHooks(ctx.tx, other->record.id, survivor->record.id));
     if (!ctx.principal.CanAccessStore(merged.home_store_id)) return Error::Field("fields.home_store_id", "field.store_out_of_scope");
     auto changes = Diff(survivor->record, merged);
     changes.push_back({"merged_from", "", other->record.member_no});

@@ -34,7 +34,8 @@ const std::set<std::string>& FilterNames() {
     static const std::set<std::string> names = {
         "q",        "store_id",       "category",     "source",     "gender",  "tags",   "tags_mode",
         "age_min",  "age_max",        "birthday_month", "created_from", "created_to", "consent", "guide_id",
-        "status",   "sort"};
+        "status",   "sort",           "tier_id",      "spend_min",  "spend_max", "purchases_min", "purchases_max",
+        "last_purchase_from", "last_purchase_to"};
     return names;
 }
 
@@ -135,6 +136,11 @@ Result<MemberQuery> BuildMemberQuery(const ParamGetter& get, const CustomFilters
     int_filter("store_id", " AND m.home_store_id = ?", 1, INT64_MAX);
     int_filter("guide_id", " AND m.guide_id = ?", 1, INT64_MAX);
     int_filter("birthday_month", " AND m.birth_month = ?", 1, 12);
+    int_filter("tier_id", " AND m.tier_id = ?", 1, INT64_MAX);
+    int_filter("spend_min", " AND m.total_spend >= ?", 0, INT64_MAX);
+    int_filter("spend_max", " AND m.total_spend <= ?", 0, INT64_MAX);
+    int_filter("purchases_min", " AND m.purchase_count >= ?", 0, INT64_MAX);
+    int_filter("purchases_max", " AND m.purchase_count <= ?", 0, INT64_MAX);
     choice_filter("category", "m.category", {"regular", "vip", "wholesale"});
     choice_filter("source", "m.source", {"walk_in", "online", "referral", "event", "import"});
     choice_filter("gender", "m.gender", {"male", "female", "unknown"});
@@ -153,6 +159,18 @@ Result<MemberQuery> BuildMemberQuery(const ParamGetter& get, const CustomFilters
         else {
             where += " AND m.birth_year >= ?";
             params.emplace_back(year - n);
+        }
+    }
+    for (const char* bound : {"last_purchase_from", "last_purchase_to"}) {
+        if (auto v = get(bound); v && !v->empty()) {
+            auto day = ParseIsoDate(*v);
+            if (!day) {
+                bad(bound, "field.invalid_date");
+            } else {
+                const bool from = std::string_view(bound).ends_with("from");
+                where += from ? " AND m.last_purchase_at >= ?" : " AND m.last_purchase_at < ?";
+                params.emplace_back(from ? *day : *day + 86400);
+            }
         }
     }
     for (const char* bound : {"created_from", "created_to"}) {
@@ -238,7 +256,10 @@ Result<MemberQuery> BuildMemberQuery(const ParamGetter& get, const CustomFilters
     static const std::map<std::string, std::string> kSortColumns = {
         {"name", "m.name_pinyin"},     {"member_no", "m.member_no"}, {"created_at", "m.created_at"},
         {"updated_at", "m.updated_at"}, {"category", "m.category"},   {"gender", "m.gender"},
-        {"home_store_id", "m.home_store_id"}};
+        {"home_store_id", "m.home_store_id"}, {"total_spend", "m.total_spend"},
+        {"purchase_count", "m.purchase_count"}, {"last_purchase_at", "COALESCE(m.last_purchase_at, 0)"},
+        {"points_balance", "m.points_balance"},
+        {"average_order_value", "CASE WHEN m.purchase_count > 0 THEN m.total_spend / m.purchase_count ELSE 0 END"}};
     std::string sort = get("sort").value_or("-created_at");
     bool descending = !sort.empty() && sort[0] == '-';
     if (descending) sort = sort.substr(1);

@@ -191,6 +191,13 @@ json MemberListJson(const MemberRecord& r, const json& tags, bool pii) {
         {"updated_at", FormatIsoUtc(r.updated_at)},
         {"updated_by", {{"id", opt(r.updated_by)}, {"name", r.updated_by_name}}},
         {"pii_masked", !pii},
+        {"tier", r.loyalty.tier_id ? json({{"id", *r.loyalty.tier_id}, {"name", r.loyalty.tier_name}}) : json(nullptr)},
+        {"points_balance", r.loyalty.points_balance},
+        {"total_spend", r.loyalty.total_spend},
+        {"purchase_count", r.loyalty.purchase_count},
+        {"average_order_value", r.loyalty.purchase_count > 0 ? r.loyalty.total_spend / r.loyalty.purchase_count : 0},
+        {"last_purchase_at", r.loyalty.last_purchase_at ? json(FormatIsoUtc(*r.loyalty.last_purchase_at)) : json(nullptr)},
+        {"referral_code", r.loyalty.referral_code},
     };
     if (pii) {
         out["phone"] = r.phone.empty() ? json(nullptr) : json(DisplayPhone(r.phone));
@@ -290,6 +297,20 @@ Status SaveMemberChanges(http::RequestContext& ctx, MemberRepository& repo, cons
     json fields = json::array();
     for (const auto& c : changes) fields.push_back(c.field);
     return ctx.Audit({"member.update", "member", std::to_string(before.id), json{{"fields", fields}}.dump()});
+}
+
+namespace {
+std::vector<MemberMergeHook>& MergeHooks() {
+    static std::vector<MemberMergeHook> hooks;  // filled once at start-up, before any request
+    return hooks;
+}
+}  // namespace
+
+void AddMemberMergeHook(MemberMergeHook hook) { MergeHooks().push_back(std::move(hook)); }
+
+Status RunMemberMergeHooks(storage::Transaction& tx, int64_t from, int64_t to) {
+    for (const auto& hook : MergeHooks()) STORECRM_TRY(hook(tx, from, to));
+    return Ok();
 }
 
 }  // namespace storecrm::members

@@ -2,6 +2,7 @@
 // Member use cases shared by the routes: reading input onto a record with validation,
 // loading a member the caller may see, and the JSON a caller gets (masked by role).
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -43,5 +44,11 @@ nlohmann::json MemberListJson(const MemberRecord& record, const nlohmann::json& 
 Status SaveNewMember(http::RequestContext& ctx, MemberRepository& repo, MemberRecord& record, const MemberInput& input);
 Status SaveMemberChanges(http::RequestContext& ctx, MemberRepository& repo, const MemberRecord& before,
                          MemberRecord& after, const MemberInput& input, int64_t expected_version);
+
+// Domains that attach records to members (sales, points, coupons) move them to the survivor
+// of a merge through a hook registered at start-up, so members need not know those domains.
+using MemberMergeHook = std::function<Status(storage::Transaction& tx, int64_t from, int64_t to)>;
+void AddMemberMergeHook(MemberMergeHook hook);
+Status RunMemberMergeHooks(storage::Transaction& tx, int64_t from, int64_t to);
 
 }  // namespace storecrm::members

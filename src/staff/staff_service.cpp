@@ -1,5 +1,7 @@
 #include "staff/staff_service.hpp"
 
+#include <set>
+
 #include <algorithm>
 #include <cctype>
 
@@ -108,6 +110,34 @@ Result<int64_t> RoleIdByCode(storage::Transaction& tx, const std::string& code) 
     return (*row)->Int(0);
 }
 
+// A migration that adds a domain leaves a marker row in `sequences` at 0; the first start after
+// it gives the built-in roles that domain's permissions (roles created earlier lack them), once,
+// so an admin's later edits of a built-in role are not undone at the next start.
+Status GrantNewBuiltinPermissions(storage::Transaction& tx) {
+    auto markers = tx.Query("SELECT name FROM sequences WHERE name LIKE 'builtin_roles.%' AND value = 0");
+    if (!markers.ok()) return markers.take_error();
+    if (markers->empty()) return Ok();
+    for (const auto& role : security::BuiltinRoles()) {
+        auto row = tx.QueryOne("SELECT id, permissions FROM roles WHERE code = ? AND builtin = 1", {role.code});
+        if (!row.ok()) return row.take_error();
+        if (!row->has_value()) continue;
+        auto stored = nlohmann::json::parse((*row)->Text(1), nullptr, false);
+        if (!stored.is_array()) continue;
+        std::set<std::string> have;
+        for (const auto& p : stored) {
+            if (p.is_string()) have.insert(p.get<std::string>());
+        }
+        bool changed = false;
+        for (const auto& p : role.permissions) changed |= have.insert(p).second;
+        if (changed) {
+            STORECRM_TRY(tx.Exec("UPDATE roles SET permissions = ?, version = version + 1 WHERE id = ?",
+                                 {nlohmann::json(have).dump(), (*row)->Int(0)}));
+        }
+    }
+    STORECRM_TRY(tx.Exec("UPDATE sequences SET value = 1 WHERE name LIKE 'builtin_roles.%' AND value = 0"));
+    return Ok();
+}
+
 Status EnsureBuiltinRoles(storage::Transaction& tx) {
     const int64_t now = NowUnix();
     for (const auto& role : security::BuiltinRoles()) {
@@ -117,7 +147,7 @@ Status EnsureBuiltinRoles(storage::Transaction& tx) {
             "VALUES (?, ?, ?, ?, 1, ?, ?) ON CONFLICT (code) DO NOTHING",
             {role.code, role.name_zh, permissions.dump(), role.all_stores, now, now}));
     }
-    return Ok();
+    return GrantNewBuiltinPermissions(tx);
 }
 
 }  // namespace storecrm::staff

@@ -33,6 +33,26 @@ const std::vector<TableSpec>& Tables() {
         {"member_tags", "member_id, tag_id", "member_id", false},
         {"member_consents", "id", "id", true},
         {"member_history", "id", "id", true},
+        {"product_categories", "id", "id", true},
+        {"products", "id", "id", true},
+        {"stock", "store_id, product_id", "store_id", false},
+        {"stock_movements", "id", "id", true},
+        {"tiers", "id", "id", true},
+        {"tier_changes", "id", "id", true},
+        {"loyalty_settings", "key", nullptr, false},
+        {"coupon_templates", "id", "id", true},
+        {"coupons", "id", "id", true},
+        {"sales", "id", "id", true},
+        {"sale_lines", "id", "id", true},
+        {"sale_payments", "id", "id", true},
+        {"sale_coupons", "sale_id, coupon_id", "sale_id", false},
+        {"refunds", "id", "id", true},
+        {"refund_lines", "refund_id, sale_line_id", "refund_id", false},
+        {"points_lots", "id", "id", true},
+        {"points_ledger", "id", "id", true},
+        {"points_lot_draws", "ledger_id, lot_id", "ledger_id", false},
+        {"referrals", "id", "id", true},
+        {"idempotency_keys", "owner, key", nullptr, false},
     };
     return tables;
 }
@@ -125,8 +145,8 @@ Result<TableSummary> Summarise(Transaction& tx, const TableSpec& spec) {
 Status RequireEmpty(Transaction& tx) {
     for (const auto& spec : Tables()) {
         const std::string name = spec.name;
-        // Migrations seed the preset tag library and the member-number row; anything else is data.
-        if (name == "tag_groups" || name == "tags" || name == "sequences") continue;
+        // Migrations seed the preset tag library, sequences and loyalty settings; anything else is data.
+        if (name == "tag_groups" || name == "tags" || name == "sequences" || name == "loyalty_settings") continue;
         auto count = tx.QueryOne("SELECT COUNT(*) FROM " + name);
         if (!count.ok()) return count.take_error();
         if ((**count).Int(0) > 0) {
@@ -163,7 +183,7 @@ Result<std::vector<TableSummary>> CopyDatabase(Database& from, Database& to, con
         // Foreign keys are checked at commit: members refer to members with higher ids.
         STORECRM_TRY(tx.connection().ExecScript(tx.dialect() == Dialect::kSqlite ? "PRAGMA defer_foreign_keys = ON"
                                                                                  : "SET CONSTRAINTS ALL DEFERRED"));
-        for (const char* seeded : {"tags", "tag_groups", "sequences"}) {
+        for (const char* seeded : {"tags", "tag_groups", "sequences", "loyalty_settings"}) {
             STORECRM_TRY(tx.Exec(std::string("DELETE FROM ") + seeded));
         }
         auto source = from.Begin(TxMode::kRead);
