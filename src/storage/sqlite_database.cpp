@@ -1,5 +1,7 @@
 #include "storage/sqlite_database.hpp"
 
+#include "storage/group_commit.hpp"
+
 #include <sqlite3.h>
 
 #include <condition_variable>
@@ -94,6 +96,7 @@ public:
     }
 
     Dialect dialect() const override { return Dialect::kSqlite; }
+    bool InTransaction() const { return !sqlite3_get_autocommit(db_); }
 
 private:
     struct StatementReset {
@@ -166,17 +169,20 @@ private:
 
 class SqliteDatabase final : public Database {
 public:
-    SqliteDatabase(std::string path, std::vector<std::unique_ptr<Connection>> pool, int busy_timeout_ms)
-        : path_(std::move(path)), busy_timeout_ms_(busy_timeout_ms), free_(std::move(pool)) {}
+    // SQLite admits one writer at a time. Writers of this process queue in the group-commit
+    // writer on its own connection and are handed the lock at once, instead of polling in
+    // SQLite's busy handler, which sleeps in growing steps; busy_timeout still arbitrates with
+    // other processes. Readers use the pool.
+    SqliteDatabase(std::string path, std::vector<std::unique_ptr<Connection>> pool,
+                   std::unique_ptr<SqliteConnection> writer, int busy_timeout_ms)
+        : path_(std::move(path)), free_(std::move(pool)) {
+        SqliteConnection* raw = writer.get();
+        writer_ = std::make_unique<GroupCommitWriter>(std::move(writer), [raw] { return raw->InTransaction(); },
+                                                      busy_timeout_ms, kMaxGroup);
+    }
 
     Result<std::unique_ptr<Transaction>> Begin(TxMode mode) override {
-        const bool write = mode == TxMode::kWrite;
-        // SQLite admits one writer at a time. Writers of this process queue on a mutex and are
-        // handed the lock at once, instead of polling in SQLite's busy handler, which sleeps
-        // in growing steps; busy_timeout still arbitrates with other processes.
-        if (write && !write_mutex_.try_lock_for(std::chrono::milliseconds(busy_timeout_ms_))) {
-            return Error::Busy("waited too long for the write lock");
-        }
+        if (mode == TxMode::kWrite) return writer_->Begin();
         std::unique_ptr<Connection> connection;
         {
             std::unique_lock lock(mutex_);
@@ -184,15 +190,14 @@ public:
             connection = std::move(free_.back());
             free_.pop_back();
         }
-        auto release = [this, write](std::unique_ptr<Connection> c) {
+        auto release = [this](std::unique_ptr<Connection> c) {
             {
                 std::lock_guard lock(mutex_);
                 free_.push_back(std::move(c));
             }
             available_.notify_one();
-            if (write) write_mutex_.unlock();
         };
-        auto status = connection->Begin(write);
+        auto status = connection->Begin(false);
         if (!status.ok()) {
             release(std::move(connection));
             return status.take_error();
@@ -214,15 +219,18 @@ public:
     }
 
 private:
+    // At most this many write transactions share one COMMIT: enough to amortise the fsync,
+    // few enough that the first of them does not wait long for the last.
+    static constexpr int kMaxGroup = 16;
+
     std::string path_;
-    int busy_timeout_ms_;
     std::mutex mutex_;
     std::condition_variable available_;
-    std::timed_mutex write_mutex_;
     std::vector<std::unique_ptr<Connection>> free_;
+    std::unique_ptr<GroupCommitWriter> writer_;
 };
 
-Result<std::unique_ptr<Connection>> OpenConnection(const std::string& path, int busy_timeout_ms) {
+Result<std::unique_ptr<SqliteConnection>> OpenConnection(const std::string& path, int busy_timeout_ms) {
     sqlite3* db = nullptr;
     int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                              nullptr);
@@ -236,7 +244,7 @@ Result<std::unique_ptr<Connection>> OpenConnection(const std::string& path, int 
     STORECRM_TRY(connection->ExecScript(
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
         "PRAGMA cache_size=-65536; PRAGMA mmap_size=4294967296;"));
-    return std::unique_ptr<Connection>(std::move(connection));
+    return connection;
 }
 
 }  // namespace
@@ -247,13 +255,16 @@ Result<std::unique_ptr<Database>> OpenSqliteDatabase(const std::string& path, in
         std::error_code ec;
         std::filesystem::create_directories(p.parent_path(), ec);
     }
+    auto writer = OpenConnection(path, busy_timeout_ms);
+    if (!writer.ok()) return writer.take_error();
     std::vector<std::unique_ptr<Connection>> pool;
     for (int i = 0; i < std::max(pool_size, 1); ++i) {
         auto connection = OpenConnection(path, busy_timeout_ms);
         if (!connection.ok()) return connection.take_error();
         pool.push_back(std::move(connection).value());
     }
-    return std::unique_ptr<Database>(std::make_unique<SqliteDatabase>(path, std::move(pool), busy_timeout_ms));
+    return std::unique_ptr<Database>(
+        std::make_unique<SqliteDatabase>(path, std::move(pool), std::move(writer).value(), busy_timeout_ms));
 }
 
 }  // namespace storecrm::storage

@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
+#include <vector>
 
 #include "storage/migrations.hpp"
 #include "storage/sqlite_database.hpp"
@@ -77,6 +80,50 @@ TEST_F(StorageTest, UniqueViolationIsAConflict) {
     auto again = (*tx)->Exec("INSERT INTO sequences (name, value) VALUES ('x', 2)");
     ASSERT_FALSE(again.ok());
     EXPECT_EQ(again.error().code, ErrorCode::kConflict);
+}
+
+// Many threads writing at once share commits; each commit or rollback still stands alone:
+// every committed row is there, no rolled-back or failed one is, and after Commit() returned
+// a fresh reader sees the row (it is committed, not just queued).
+TEST_F(StorageTest, ConcurrentWritersShareCommitsButSucceedOrFailAlone) {
+    auto db = OpenSqliteDatabase(path_, 4);
+    ASSERT_TRUE(Migrate(**db).ok());
+    constexpr int kThreads = 8, kEach = 60;
+    std::atomic<int> committed{0}, failures{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < kEach; ++i) {
+                const std::string name = "g" + std::to_string(t) + "_" + std::to_string(i);
+                auto tx = (*db)->Begin(TxMode::kWrite);
+                if (!tx.ok()) {
+                    ++failures;
+                    continue;
+                }
+                if (!(*tx)->Exec("INSERT INTO sequences (name, value) VALUES (?, 1)", {name}).ok()) ++failures;
+                if (i % 5 == 4) {  // a failing statement: the transaction is abandoned
+                    EXPECT_FALSE((*tx)->Exec("INSERT INTO sequences (name, value) VALUES (?, 1)", {name}).ok());
+                    continue;
+                }
+                if (i % 7 == 6) continue;  // rolled back by going out of scope
+                if (!(*tx)->Commit().ok()) {
+                    ++failures;
+                    continue;
+                }
+                ++committed;
+                auto check = (*db)->Begin(TxMode::kRead);
+                auto seen = (*check)->QueryOne("SELECT COUNT(*) FROM sequences WHERE name = ?", {name});
+                if (!seen.ok() || (**seen).Int(0) != 1) ++failures;
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(failures.load(), 0);
+    auto tx = (*db)->Begin(TxMode::kRead);
+    EXPECT_EQ((*(*tx)->QueryOne("SELECT COUNT(*) FROM sequences WHERE name LIKE 'g%'"))->Int(0), committed.load());
+    int expected = 0;
+    for (int i = 0; i < kEach; ++i) expected += (i % 5 == 4 || i % 7 == 6) ? 0 : 1;
+    EXPECT_EQ(committed.load(), expected * kThreads);
 }
 
 }  // namespace
