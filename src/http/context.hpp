@@ -1,6 +1,7 @@
 #pragma once
 // Everything a handler sees: the request, the caller, their language, the route's transaction.
 
+#include <any>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -35,6 +36,9 @@ public:
     // response is sent for read routes (so a view is never shown without its audit record).
     Status Audit(security::AuditEntry entry);
     std::vector<security::AuditEntry>& deferred_audit() { return deferred_audit_; }
+
+    // What the route's Preparer found (see router.hpp), for its handler.
+    std::any prepared;
 
     // Extra headers or cookies a handler wants on a successful response.
     std::vector<std::pair<std::string, std::string>> response_headers;

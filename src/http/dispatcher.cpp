@@ -26,13 +26,10 @@ Result<Response> Run(const Route& route, Services& services, Request& request, L
         in_flight = InFlightKey::Claim(request, **idempotency_key);
         if (!*in_flight) return Coded(ErrorCode::kConflict, "error.idempotency_in_progress");
     }
-    auto tx_result = services.db->Begin(route.tx);
-    if (!tx_result.ok()) return tx_result.take_error();
-    auto& tx = **tx_result;
-
     security::Principal principal;
     bool touch_session = false;
-    if (route.permission != kPublic) {
+    auto authorize = [&](storage::Transaction& tx) -> Status {
+        if (route.permission == kPublic) return Ok();
         auto auth = security::Authenticate(tx, services, request);
         if (!auth.ok()) return auth.take_error();
         principal = std::move(auth->principal);
@@ -47,19 +44,53 @@ Result<Response> Run(const Route& route, Services& services, Request& request, L
             return Coded(ErrorCode::kPasswordChangeRequired, "error.password_change_required");
         }
         if (!route.permission.empty() && !principal.Has(route.permission)) return Error::Forbidden();
-    }
+        return Ok();
+    };
 
+    // A write route with a Preparer on SQLite: sign-in checks and the preparation read first,
+    // outside the single writer's turn.
+    std::any prepared;
+    const bool prepare_apart = route.prepare && route.tx == storage::TxMode::kWrite &&
+                               services.db->dialect() == storage::Dialect::kSqlite;
     std::string owner, fingerprint;
-    if (*idempotency_key) {
+    auto stored_response = [&](storage::Transaction& tx) -> Result<std::optional<Response>> {
+        if (!*idempotency_key) return std::optional<Response>();
         owner = std::string(principal.KindName()) + ":" + std::to_string(principal.id);
         fingerprint = RequestFingerprint(request);
-        auto stored = FindStoredResponse(tx, owner, **idempotency_key, fingerprint);
+        return FindStoredResponse(tx, owner, **idempotency_key, fingerprint);
+    };
+    if (prepare_apart) {
+        auto read = services.db->Begin(storage::TxMode::kRead);
+        if (!read.ok()) return read.take_error();
+        STORECRM_TRY(authorize(**read));
+        // A retry is answered before preparing: the first request may have used up what the
+        // preparation checks (a coupon), and the retry must still get the first answer.
+        auto stored = stored_response(**read);
+        if (!stored.ok()) return stored.take_error();
+        if (*stored) return std::move(**stored);
+        RequestContext early(request, locale, principal, **read, services, true);
+        STORECRM_TRY(route.prepare(early));
+        prepared = std::move(early.prepared);
+    }
+
+    auto tx_result = services.db->Begin(route.tx);
+    if (!tx_result.ok()) return tx_result.take_error();
+    auto& tx = **tx_result;
+    if (!prepare_apart) STORECRM_TRY(authorize(tx));
+
+    {
+        auto stored = stored_response(tx);
         if (!stored.ok()) return stored.take_error();
         if (*stored) return std::move(**stored);
     }
 
     const bool read_only = route.tx == storage::TxMode::kRead;
     RequestContext context(request, locale, std::move(principal), tx, services, read_only);
+    if (prepare_apart) {
+        context.prepared = std::move(prepared);
+    } else if (route.prepare) {
+        STORECRM_TRY(route.prepare(context));
+    }
     auto result = route.handler(context);
     if (!result.ok()) return result;
     if (*idempotency_key) STORECRM_TRY(StoreResponse(tx, owner, **idempotency_key, fingerprint, *result));

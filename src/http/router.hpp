@@ -17,6 +17,11 @@
 namespace storecrm::http {
 
 using Handler = std::function<Result<Response>(RequestContext&)>;
+// Reads and checks a write route can do before it writes, leaving its findings in
+// RequestContext::prepared. On SQLite it runs in a read transaction before the write lock is
+// taken, so the one writer at a time spends its turn on writes only; elsewhere it runs at the
+// start of the route's own transaction.
+using Preparer = std::function<Status(RequestContext&)>;
 
 inline constexpr const char* kPublic = "public";  // no sign-in needed
 inline constexpr const char* kSignedIn = "";      // any signed-in caller
@@ -33,6 +38,7 @@ struct Route {
     bool staff_only = false;                       // not for API tokens (personal routes)
     std::string request_schema;   // optional JSON Schema (object) text for OpenAPI
     Idempotency idempotency = Idempotency::kNone;  // Idempotency-Key handling (POS retries)
+    Preparer prepare;  // optional
 };
 
 class Router {

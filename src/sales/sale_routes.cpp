@@ -18,11 +18,7 @@ using http::RequestContext;
 using nlohmann::json;
 
 Result<http::Response> PostSale(RequestContext& ctx) {
-    auto body = http::BodyReader::Parse(ctx.request);
-    if (!body.ok()) return body.take_error();
-    auto input = ReadSaleInput(*body, ctx.principal, false);
-    if (!input.ok()) return input.take_error();
-    auto sale = CreateSale(ctx, *input);
+    auto sale = CompleteSale(ctx);
     if (!sale.ok()) return sale.take_error();
     return http::JsonOk(*sale, 201);
 }
@@ -150,7 +146,7 @@ void RegisterSaleRoutes(http::Router& router) {
     using storage::TxMode;
     router.Add({.method = "POST", .pattern = "/api/v1/sales", .permission = "sales.create", .tx = TxMode::kWrite,
                 .tag = "sales", .summary = "Complete a sale (Idempotency-Key header required)", .handler = PostSale,
-                .request_schema = kSaleSchema, .idempotency = http::Idempotency::kRequired});
+                .request_schema = kSaleSchema, .idempotency = http::Idempotency::kRequired, .prepare = PrepareSale});
     router.Add({.method = "POST", .pattern = "/api/v1/sales/quote", .permission = "sales.create", .tx = TxMode::kRead,
                 .tag = "sales", .summary = "Price a basket without selling: discounts, points cap, points to earn",
                 .handler = PostQuote, .request_schema = kSaleSchema});

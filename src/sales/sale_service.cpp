@@ -1,7 +1,9 @@
 #include "sales/sale_service.hpp"
 
 #include <algorithm>
+#include <any>
 #include <map>
+#include <memory>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -262,13 +264,33 @@ Result<json> QuoteSale(http::RequestContext& ctx, const SaleInput& in) {
     return out;
 }
 
-Result<json> CreateSale(http::RequestContext& ctx, const SaleInput& in) {
-    auto basket = LoadBasket(ctx, in);
+struct PreparedSale {
+    SaleInput input;
+    Basket basket;
+    PricingResult priced;
+};
+
+Status PrepareSale(http::RequestContext& ctx) {
+    auto body = http::BodyReader::Parse(ctx.request);
+    if (!body.ok()) return body.take_error();
+    auto input = ReadSaleInput(*body, ctx.principal, false);
+    if (!input.ok()) return input.take_error();
+    auto basket = LoadBasket(ctx, *input);
     if (!basket.ok()) return basket.take_error();
-    auto& b = *basket;
-    auto priced = Price(b.pricing);
+    auto priced = Price(basket->pricing);
     if (!priced.ok()) return priced.take_error();
-    STORECRM_TRY(CheckPayments(in, *priced));
+    STORECRM_TRY(CheckPayments(*input, *priced));
+    ctx.prepared = std::make_shared<const PreparedSale>(
+        PreparedSale{std::move(*input), std::move(*basket), std::move(*priced)});
+    return Ok();
+}
+
+Result<json> CompleteSale(http::RequestContext& ctx) {
+    const auto* prepared = std::any_cast<std::shared_ptr<const PreparedSale>>(&ctx.prepared);
+    if (!prepared || !*prepared) return Error::Internal("sale not prepared");
+    const SaleInput& in = (*prepared)->input;
+    const Basket& b = (*prepared)->basket;
+    const PricingResult* priced = &(*prepared)->priced;
     if (b.member) STORECRM_TRY(loyalty::LockMember(ctx.tx, b.member->id));
 
     std::string receipt_no;

@@ -47,8 +47,11 @@ Result<SaleInput> ReadSaleInput(http::BodyReader& body, const security::Principa
 
 // Prices the basket without writing: discounts, points cap, points to earn, member's coupons.
 Result<nlohmann::json> QuoteSale(http::RequestContext& ctx, const SaleInput& input);
-// Completes a sale and returns it as JSON (201).
-Result<nlohmann::json> CreateSale(http::RequestContext& ctx, const SaleInput& input);
+// A sale in two steps: PrepareSale reads the body, loads and prices the basket and checks the
+// payments, leaving the result in ctx.prepared (it only reads); CompleteSale writes it and
+// returns the sale as JSON. Coupons and points are re-checked by the writes themselves.
+Status PrepareSale(http::RequestContext& ctx);
+Result<nlohmann::json> CompleteSale(http::RequestContext& ctx);
 
 struct RefundLineInput {
     int64_t line_no = 0;

@@ -257,6 +257,9 @@ Result<std::unique_ptr<Database>> OpenSqliteDatabase(const std::string& path, in
     }
     auto writer = OpenConnection(path, busy_timeout_ms);
     if (!writer.ok()) return writer.take_error();
+    // The writer reads through the page cache: with mmap every growth of the file would make
+    // SQLite unmap and map it again, in the middle of the one writer's turn.
+    STORECRM_TRY((*writer)->ExecScript("PRAGMA mmap_size=0"));
     std::vector<std::unique_ptr<Connection>> pool;
     for (int i = 0; i < std::max(pool_size, 1); ++i) {
         auto connection = OpenConnection(path, busy_timeout_ms);
