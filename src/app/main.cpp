@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "app/demo_data.hpp"
+#include "app/demo_sales.hpp"
 #include "app/wiring.hpp"
 #include "loyalty/routes.hpp"
 #include "common/messages.hpp"
@@ -174,6 +175,10 @@ int main(int argc, char** argv) {
     auto* demo = cli.add_subcommand("demo", "Create the demo chain (3 stores, staff in every role, members) unless it exists");
     AddCommon(demo, common);
     demo->add_option("--members", demo_members, "How many demo members")->capture_default_str();
+    int demo_sales_months = 18;
+    demo->add_option("--sales-months", demo_sales_months, "Months of demo sales history (0: none)")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 36));
 
     std::string copy_from, copy_to;
     auto* copy = cli.add_subcommand(
@@ -215,7 +220,8 @@ int main(int argc, char** argv) {
         if (!vault) return 1;
         auto db = OpenMigrated(common.db, 1);
         if (!db) return 1;
-        return CreateDemoData(*db, *vault, demo_members) ? 0 : 1;
+        if (!CreateDemoData(*db, *vault, demo_members)) return 1;
+        return CreateDemoSales(*db, *vault, demo_sales_months) ? 0 : 1;
     }
     if (*copy) return Copy(copy_from, copy_to);
     if (*user) {

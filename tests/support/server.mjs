@@ -45,7 +45,7 @@ export class TestServer {
       this.db = path.join(this.dir, 'test.db');
     }
     if (this.demo) {
-      this.cli('demo', '--members', '300');
+      this.cli('demo', '--members', '300', '--sales-months', '3');
     } else {
       this.cli('init', '--admin-user', 'admin', '--admin-password', ADMIN_PASSWORD);
     }
