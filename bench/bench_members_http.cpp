@@ -19,138 +19,16 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "http_load.hpp"
 #include "common/phone.hpp"
 #include "common/sample_people.hpp"
 #include "common/text_fold.hpp"
 #include "security/crypto.hpp"
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace bhttp = beast::http;
-using tcp = asio::ip::tcp;
-using Clock = std::chrono::steady_clock;
 using namespace storecrm;
+using namespace bench;
 
 namespace {
-
-struct Request {
-    bhttp::verb method = bhttp::verb::get;
-    std::string target;
-    std::string body;
-};
-
-struct Figures {
-    double per_second = 0, p50_ms = 0, p99_ms = 0;
-    int64_t count = 0, errors = 0;
-};
-
-Figures Summarise(std::vector<double>& latencies_ms, int64_t errors, double seconds) {
-    Figures f;
-    f.count = static_cast<int64_t>(latencies_ms.size());
-    f.errors = errors;
-    f.per_second = f.count / seconds;
-    if (!latencies_ms.empty()) {
-        std::sort(latencies_ms.begin(), latencies_ms.end());
-        f.p50_ms = latencies_ms[latencies_ms.size() / 2];
-        f.p99_ms = latencies_ms[std::min(latencies_ms.size() - 1, latencies_ms.size() * 99 / 100)];
-    }
-    return f;
-}
-
-std::string UrlEncode(const std::string& s) {
-    std::string out;
-    const char* hex = "0123456789ABCDEF";
-    for (unsigned char c : s) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
-            out.push_back(static_cast<char>(c));
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
-
-class LoadRun {
-public:
-    // Connections are spread over `endpoints` in turn (several instances behind no balancer).
-    LoadRun(asio::io_context& io, std::vector<tcp::endpoint> endpoints, std::string token, std::function<Request()> next,
-            int connections, double seconds)
-        : io_(io), endpoints_(std::move(endpoints)), token_(std::move(token)), next_(std::move(next)), seconds_(seconds) {
-        for (int i = 0; i < connections; ++i) {
-            connections_.push_back(std::make_unique<Connection>(*this, endpoints_[i % endpoints_.size()]));
-        }
-    }
-
-    Figures Run() {
-        start_ = Clock::now();
-        deadline_ = start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds_));
-        for (auto& c : connections_) c->Start();
-        io_.run();
-        io_.restart();
-        const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
-        return Summarise(latencies_, errors_, elapsed);
-    }
-
-private:
-    struct Connection {
-        Connection(LoadRun& run, tcp::endpoint endpoint) : run(run), endpoint(endpoint), stream(run.io_) {}
-        void Start() {
-            stream.async_connect(endpoint, [this](beast::error_code ec) {
-                if (ec) {
-                    ++run.errors_;
-                    return;
-                }
-                stream.socket().set_option(tcp::no_delay(true));
-                Send();
-            });
-        }
-        void Send() {
-            if (Clock::now() >= run.deadline_) return;
-            Request r = run.next_();
-            request = {r.method, r.target, 11};
-            request.set(bhttp::field::host, "127.0.0.1");
-            request.set(bhttp::field::authorization, "Bearer " + run.token_);
-            if (!r.body.empty()) {
-                request.set(bhttp::field::content_type, "application/json");
-                request.body() = r.body;
-            }
-            request.prepare_payload();
-            sent = Clock::now();
-            bhttp::async_write(stream, request, [this](beast::error_code ec, size_t) {
-                if (ec) return Fail();
-                response = {};
-                bhttp::async_read(stream, buffer, response, [this](beast::error_code ec, size_t) {
-                    if (ec) return Fail();
-                    const int status = response.result_int();
-                    if (status >= 400) ++run.errors_;
-                    else run.latencies_.push_back(std::chrono::duration<double, std::milli>(Clock::now() - sent).count());
-                    Send();
-                });
-            });
-        }
-        void Fail() { ++run.errors_; }
-
-        LoadRun& run;
-        tcp::endpoint endpoint;
-        beast::tcp_stream stream;
-        beast::flat_buffer buffer;
-        bhttp::request<bhttp::string_body> request;
-        bhttp::response<bhttp::string_body> response;
-        Clock::time_point sent;
-    };
-
-    asio::io_context& io_;
-    std::vector<tcp::endpoint> endpoints_;
-    std::string token_;
-    std::function<Request()> next_;
-    double seconds_;
-    Clock::time_point start_, deadline_;
-    std::vector<std::unique_ptr<Connection>> connections_;
-    std::vector<double> latencies_;
-    int64_t errors_ = 0;
-};
 
 // The raw limit: one prepared statement, one thread, the same blind-index lookup the server does.
 Figures RawLoop(sqlite3* db, const char* sql, const std::function<void(sqlite3_stmt*)>& bind, double seconds) {
@@ -205,18 +83,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     // PORTS: one port, or several separated by commas (one per instance).
-    std::vector<tcp::endpoint> endpoints;
-    {
-        std::string ports = argv[1];
-        size_t start = 0;
-        while (start <= ports.size()) {
-            size_t end = ports.find(',', start);
-            if (end == std::string::npos) end = ports.size();
-            endpoints.emplace_back(asio::ip::make_address("127.0.0.1"),
-                                   static_cast<unsigned short>(std::stoi(ports.substr(start, end - start))));
-            start = end + 1;
-        }
-    }
+    const std::vector<tcp::endpoint> endpoints = LoopbackEndpoints(argv[1]);
     std::string token;
     std::ifstream(argv[2]) >> token;
     const std::string db_path = argv[3];
