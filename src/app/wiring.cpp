@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "catalog/routes.hpp"
+#include "loyalty/behaviour.hpp"
 #include "loyalty/routes.hpp"
 #include "members/routes.hpp"
 #include "members/member_service.hpp"
@@ -19,6 +20,7 @@ namespace storecrm::app {
 http::Router BuildRouter() {
     static const bool hooks_added = [] {
         members::AddMemberMergeHook(sales::MoveMemberActivity);
+        members::AddMemberSavedHook(loyalty::OnMemberSaved);
         return true;
     }();
     (void)hooks_added;
@@ -37,6 +39,7 @@ http::Router BuildRouter() {
     loyalty::RegisterTierRoutes(router);
     loyalty::RegisterPointsRoutes(router);
     loyalty::RegisterCouponRoutes(router);
+    loyalty::RegisterMallRoutes(router);
     sales::RegisterSaleRoutes(router);
     return router;
 }

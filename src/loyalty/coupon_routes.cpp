@@ -5,6 +5,7 @@
 #include "common/clock.hpp"
 #include "http/body_reader.hpp"
 #include "http/json_response.hpp"
+#include "loyalty/behaviour.hpp"
 #include "loyalty/coupons.hpp"
 #include "loyalty/points_ledger.hpp"
 #include "loyalty/routes.hpp"
@@ -16,6 +17,8 @@ namespace {
 
 using http::RequestContext;
 using nlohmann::json;
+
+constexpr size_t kMaxIssue = 20000;  // one request, one transaction
 
 Result<http::Response> ListTemplates(RequestContext& ctx) {
     auto rows = ctx.tx.Query(std::string("SELECT ") + kTemplateColumns + " FROM coupon_templates ORDER BY id DESC");
@@ -111,7 +114,8 @@ Result<http::Response> UpdateTemplate(RequestContext& ctx) {
     return http::JsonOk(TemplateJson(saved));
 }
 
-// POST /coupon-templates/{id}/issue {member_ids: [...]} : one coupon per member; all or none.
+// POST /coupon-templates/{id}/issue {member_ids: [...]} or {filter: {member list filters}}:
+// one coupon per member; all or none.
 Result<http::Response> IssueCoupons(RequestContext& ctx) {
     auto id = ctx.PathId();
     if (!id.ok()) return id.take_error();
@@ -120,11 +124,23 @@ Result<http::Response> IssueCoupons(RequestContext& ctx) {
     if (!tmpl->has_value()) return Error::NotFound();
     auto body = http::BodyReader::Parse(ctx.request);
     if (!body.ok()) return body.take_error();
-    auto member_ids = body->IntList("member_ids", true);
-    if (member_ids && (member_ids->empty() || member_ids->size() > 10000)) {
-        body->AddError("member_ids", "field.out_of_range", {{"min", "1"}, {"max", "10000"}});
+    auto member_ids = body->IntList("member_ids");
+    const auto* filter = body->Raw("filter");
+    const bool by_filter = filter && filter->is_object();
+    if (filter && !filter->is_null() && !by_filter) body->AddError("filter", "field.must_be_object");
+    if (!member_ids && !by_filter) body->AddError("member_ids", "field.required");
+    if (member_ids && (member_ids->empty() || member_ids->size() > kMaxIssue)) {
+        body->AddError("member_ids", "field.out_of_range", {{"min", "1"}, {"max", std::to_string(kMaxIssue)}});
     }
     STORECRM_TRY(body->Finish());
+    if (!member_ids) {
+        auto matching = members::MembersMatching(ctx, *filter, kMaxIssue + 1);
+        if (!matching.ok()) return matching.take_error();
+        if (matching->empty() || matching->size() > kMaxIssue) {
+            return Error::Field("filter", "field.out_of_range", {{"min", "1"}, {"max", std::to_string(kMaxIssue)}});
+        }
+        member_ids = std::move(*matching);
+    }
     members::MemberRepository repo(ctx.tx, *ctx.services.vault);
     const int64_t now = NowUnix();
     json issued = json::array();
@@ -218,6 +234,12 @@ void AddLoyaltyJobs(jobs::Scheduler& scheduler) {
                                "UPDATE coupons SET status = 'expired', version = version + 1 WHERE status = 'issued' "
                                "AND valid_until <= ?",
                                {NowUnix()}));
+                           return Ok();
+                       });
+                   }});
+    scheduler.Add({"birthday.gifts", 6 * 3600, [in_write](storage::Database& db) {
+                       return in_write(db, [](storage::Transaction& tx) -> Status {
+                           STORECRM_TRY(GrantBirthdayGifts(tx, NowUnix()));
                            return Ok();
                        });
                    }});

@@ -8,8 +8,9 @@ namespace storecrm::loyalty {
 void RegisterTierRoutes(http::Router& router);     // /tiers, /members/{id}/tier
 void RegisterPointsRoutes(http::Router& router);   // /loyalty/settings, /members/{id}/points
 void RegisterCouponRoutes(http::Router& router);   // /coupon-templates, /coupons, /members/{id}/coupons
+void RegisterMallRoutes(http::Router& router);     // /gifts, /members/{id}/redemptions, /members/{id}/checkins
 
-// Nightly loyalty jobs: expire points lots and coupons, review tiers.
+// Loyalty jobs: expire points lots and coupons, review tiers, birthday-month gifts.
 void AddLoyaltyJobs(jobs::Scheduler& scheduler);
 
 }  // namespace storecrm::loyalty

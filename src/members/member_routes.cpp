@@ -426,27 +426,9 @@ Result<http::Response> BulkTags(RequestContext& ctx) {
             targets.push_back(member->record.id);
         }
     } else {
-        CustomFilters custom;
-        std::map<std::string, std::string> values;
-        std::vector<FieldError> errors;
-        for (const auto& [key, value] : filter->items()) {
-            std::string text = value.is_string() ? value.get<std::string>() : value.dump();
-            if (key.rfind("cf.", 0) == 0) custom.emplace_back(key.substr(3), text);
-            else if (IsMemberFilterName(key)) values[key] = text;
-            else errors.push_back({"filter." + key, {"field.unknown", {}}});
-        }
-        if (!errors.empty()) return Error::Validation(std::move(errors));
-        auto query = BuildMemberQuery(
-            [&](const std::string& name) -> std::optional<std::string> {
-                auto it = values.find(name);
-                if (it == values.end()) return std::nullopt;
-                return it->second;
-            },
-            custom, ctx.principal, *ctx.services.vault, ctx.tx.dialect());
-        if (!query.ok()) return query.take_error();
-        auto rows = ctx.tx.Query("SELECT m.id FROM members m" + query->where + " LIMIT 100001", query->params);
-        if (!rows.ok()) return rows.take_error();
-        for (const auto& r : *rows) targets.push_back(r.Int(0));
+        auto matching = MembersMatching(ctx, *filter, 100001);
+        if (!matching.ok()) return matching.take_error();
+        targets = std::move(*matching);
     }
     for (int64_t member_id : targets) {
         if (add) STORECRM_TRY(repo.AddTags(member_id, *add));

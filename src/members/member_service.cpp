@@ -1,4 +1,5 @@
 #include "members/member_service.hpp"
+#include "members/member_search.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -252,12 +253,17 @@ Status WriteConsents(http::RequestContext& ctx, MemberRepository& repo, int64_t 
 
 }  // namespace
 
+namespace {
+Status RunSavedHooks(storage::Transaction& tx, const MemberRecord& member, bool created);
+}  // namespace
+
 Status SaveNewMember(http::RequestContext& ctx, MemberRepository& repo, MemberRecord& record, const MemberInput& input) {
     STORECRM_TRY(CheckPhoneFree(repo, record));
     STORECRM_TRY(repo.Insert(record, ctx.principal));
     STORECRM_TRY(repo.WriteHistory(record.id, ctx.principal, Diff(MemberRecord{}, record)));
     if (input.tags) STORECRM_TRY(repo.SetTags(record.id, *input.tags));
     STORECRM_TRY(WriteConsents(ctx, repo, record.id, input, nullptr));
+    STORECRM_TRY(RunSavedHooks(ctx.tx, record, true));
     return ctx.Audit({"member.create", "member", std::to_string(record.id),
                       json{{"member_no", record.member_no}, {"home_store_id", record.home_store_id}}.dump()});
 }
@@ -294,17 +300,57 @@ Status SaveMemberChanges(http::RequestContext& ctx, MemberRepository& repo, cons
     if (changes.empty()) return Ok();  // nothing changed: no new version, no history
     STORECRM_TRY(repo.Update(after, expected_version, ctx.principal));
     STORECRM_TRY(repo.WriteHistory(before.id, ctx.principal, changes));
+    STORECRM_TRY(RunSavedHooks(ctx.tx, after, false));
     json fields = json::array();
     for (const auto& c : changes) fields.push_back(c.field);
     return ctx.Audit({"member.update", "member", std::to_string(before.id), json{{"fields", fields}}.dump()});
 }
 
+Result<std::vector<int64_t>> MembersMatching(http::RequestContext& ctx, const json& filter, size_t limit) {
+    CustomFilters custom;
+    std::map<std::string, std::string> values;
+    std::vector<FieldError> errors;
+    for (const auto& [key, value] : filter.items()) {
+        std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+        if (key.rfind("cf.", 0) == 0) custom.emplace_back(key.substr(3), text);
+        else if (IsMemberFilterName(key)) values[key] = text;
+        else errors.push_back({"filter." + key, {"field.unknown", {}}});
+    }
+    if (!errors.empty()) return Error::Validation(std::move(errors));
+    auto query = BuildMemberQuery(
+        [&](const std::string& name) -> std::optional<std::string> {
+            auto it = values.find(name);
+            if (it == values.end()) return std::nullopt;
+            return it->second;
+        },
+        custom, ctx.principal, *ctx.services.vault, ctx.tx.dialect());
+    if (!query.ok()) return query.take_error();
+    auto params = query->params;
+    params.emplace_back(static_cast<int64_t>(limit));
+    auto rows = ctx.tx.Query("SELECT m.id FROM members m" + query->where + " ORDER BY m.id LIMIT ?", params);
+    if (!rows.ok()) return rows.take_error();
+    std::vector<int64_t> ids;
+    for (const auto& r : *rows) ids.push_back(r.Int(0));
+    return ids;
+}
+
 namespace {
+// Filled once at start-up, before any request.
 std::vector<MemberMergeHook>& MergeHooks() {
-    static std::vector<MemberMergeHook> hooks;  // filled once at start-up, before any request
+    static std::vector<MemberMergeHook> hooks;
     return hooks;
 }
+std::vector<MemberSavedHook>& SavedHooks() {
+    static std::vector<MemberSavedHook> hooks;
+    return hooks;
+}
+Status RunSavedHooks(storage::Transaction& tx, const MemberRecord& member, bool created) {
+    for (const auto& hook : SavedHooks()) STORECRM_TRY(hook(tx, member, created));
+    return Ok();
+}
 }  // namespace
+
+void AddMemberSavedHook(MemberSavedHook hook) { SavedHooks().push_back(std::move(hook)); }
 
 void AddMemberMergeHook(MemberMergeHook hook) { MergeHooks().push_back(std::move(hook)); }
 

@@ -45,10 +45,18 @@ Status SaveNewMember(http::RequestContext& ctx, MemberRepository& repo, MemberRe
 Status SaveMemberChanges(http::RequestContext& ctx, MemberRepository& repo, const MemberRecord& before,
                          MemberRecord& after, const MemberInput& input, int64_t expected_version);
 
+// The ids of the members in the caller's scope matching `filter`, an object of the member
+// list's filter parameters (q, store_id, tags, cf.<key>, ...); at most `limit`.
+Result<std::vector<int64_t>> MembersMatching(http::RequestContext& ctx, const nlohmann::json& filter, size_t limit);
+
 // Domains that attach records to members (sales, points, coupons) move them to the survivor
 // of a merge through a hook registered at start-up, so members need not know those domains.
 using MemberMergeHook = std::function<Status(storage::Transaction& tx, int64_t from, int64_t to)>;
 void AddMemberMergeHook(MemberMergeHook hook);
 Status RunMemberMergeHooks(storage::Transaction& tx, int64_t from, int64_t to);
+// Called in the same transaction after a member was registered (`created`) or changed
+// (loyalty grants points for registering and for completing the profile).
+using MemberSavedHook = std::function<Status(storage::Transaction& tx, const MemberRecord& member, bool created)>;
+void AddMemberSavedHook(MemberSavedHook hook);
 
 }  // namespace storecrm::members

@@ -53,6 +53,10 @@ const std::vector<TableSpec>& Tables() {
         {"points_lot_draws", "ledger_id, lot_id", "ledger_id", false},
         {"referrals", "id", "id", true},
         {"idempotency_keys", "owner, key", nullptr, false},
+        {"behaviour_grants", "member_id, kind, period", "member_id", false},
+        {"gifts", "id", "id", true},
+        {"gift_redemptions", "id", "id", true},
+        {"gift_voucher_codes", "id", "id", true},
     };
     return tables;
 }

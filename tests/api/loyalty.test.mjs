@@ -1,0 +1,147 @@
+// Loyalty beyond the till: behaviour points (registration, completed profile, daily check-in),
+// birthday-month gifts, coupons issued to a filtered member list, and the points mall with
+// goods and partner vouchers.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { TestServer, fieldError } from '../support/server.mjs';
+
+let server;
+let admin;
+let store;
+let phoneSeq = 13500000000;
+const nextPhone = () => String(++phoneSeq);
+
+async function member(extra = {}) {
+  const r = await admin.post('/api/v1/members', { phone: nextPhone(), name: '会员', home_store_id: store, ...extra });
+  assert.equal(r.status, 201, r.text);
+  return r.body;
+}
+const balance = async (id) => (await admin.get(`/api/v1/members/${id}/points`)).body.balance;
+
+before(async () => {
+  server = await new TestServer({ args: ['--job-interval', '1'] }).start();
+  admin = await server.signIn('admin', undefined, { lang: 'en' });
+  store = (await admin.post('/api/v1/stores', { code: 'L1', name: '积分店', type: 'direct', timezone: 'Asia/Shanghai' })).body.id;
+  const settings = await admin.put('/api/v1/loyalty/settings', { registration_points: 100, profile_points: 50, checkin_points: 5 });
+  assert.equal(settings.status, 200, settings.text);
+  assert.equal(settings.body.checkin_points, 5);
+  const bad = await admin.put('/api/v1/loyalty/settings', { redeem_cap_pct: 120, expiry: 'sometimes' });
+  assert.equal(bad.status, 400);
+  assert.ok(fieldError(bad, 'redeem_cap_pct'));
+  assert.ok(fieldError(bad, 'expiry'));
+});
+after(() => server.stop());
+
+test('registering earns points once, completing the profile earns more, once', async () => {
+  const m = await member();
+  assert.equal(await balance(m.id), 100);
+  const full = await admin.put(`/api/v1/members/${m.id}`, {
+    gender: 'female', birthday: '1990-03-04', email: 'full@example.com', address: '上海市静安区', version: m.version,
+  });
+  assert.equal(full.status, 200, full.text);
+  assert.equal(await balance(m.id), 150);
+  const again = await admin.put(`/api/v1/members/${m.id}`, { address: '上海市徐汇区', version: full.body.version });
+  assert.equal(again.status, 200);
+  assert.equal(await balance(m.id), 150, 'the profile bonus is paid once');
+});
+
+test('a daily check-in counts once per day', async () => {
+  const m = await member();
+  const first = await admin.post(`/api/v1/members/${m.id}/checkins`, {});
+  assert.equal(first.status, 201, first.text);
+  assert.equal(first.body.points, 5);
+  const twice = await admin.post(`/api/v1/members/${m.id}/checkins`, {});
+  assert.equal(twice.status, 409);
+  assert.equal(fieldError(twice, 'member_id'), 'Already checked in today');
+  const racing = await Promise.all([1, 2, 3].map(async () => admin.post(`/api/v1/members/${(await member()).id}/checkins`, {})));
+  assert.ok(racing.every((r) => r.status === 201));
+});
+
+test('birthday-month members of a tier get its points and coupon once a year', async () => {
+  const tmpl = (await admin.post('/api/v1/coupon-templates', { name: '生日券', kind: 'amount_off', amount_off: 2000, valid_days: 30 })).body;
+  const tier = await admin.post('/api/v1/tiers', { code: 'bday', name: '生日卡', rank: 5, threshold: 0, birthday_points: 300, birthday_coupon_template_id: tmpl.id });
+  assert.equal(tier.status, 201, tier.text);
+  const month = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(5, 7);
+  const other = String((Number(month) % 12) + 1).padStart(2, '0');
+  const born = await member({ birthday: `1988-${month}-01` });
+  const notYet = await member({ birthday: `1988-${other}-01` });
+  // A first sale puts both in the tier (threshold 0).
+  const product = (await admin.post('/api/v1/products', { sku: 'BDAY-1', name: '蛋糕', price: 100 })).body;
+  for (const m of [born, notYet]) {
+    const r = await admin.post('/api/v1/sales', { store_id: store, member_id: m.id, lines: [{ sku: product.sku, quantity: 1 }], payments: [{ method: 'cash', amount: 100 }] }, { headers: { 'Idempotency-Key': `bday-${m.id}` } });
+    assert.equal(r.status, 201, r.text);
+  }
+  let coupons;
+  for (let i = 0; i < 40; i++) {
+    await new Promise((res) => setTimeout(res, 250));
+    coupons = (await admin.get(`/api/v1/members/${born.id}/coupons`)).body.items;
+    if (coupons.length) break;
+  }
+  assert.equal(coupons.length, 1);
+  assert.equal(coupons[0].issue_reason, 'birthday');
+  await new Promise((res) => setTimeout(res, 2200));  // the job runs again
+  assert.equal((await admin.get(`/api/v1/members/${born.id}/coupons`)).body.items.length, 1, 'once a year');
+  const points = (await admin.get(`/api/v1/members/${born.id}/points`)).body.items.filter((e) => e.reason === 'behaviour.birthday');
+  assert.equal(points.length, 1);
+  assert.equal(points[0].delta, 300);
+  assert.equal((await admin.get(`/api/v1/members/${notYet.id}/coupons`)).body.items.length, 0);
+});
+
+test('coupons go to a filtered member list, all or none', async () => {
+  const tag = (await admin.get('/api/v1/tags')).body.items[0];
+  const tagged = [await member({ tags: [tag.id] }), await member({ tags: [tag.id] })];
+  await member();
+  const tmpl = (await admin.post('/api/v1/coupon-templates', { name: '标签券', kind: 'percent_off', percent_off: 10, max_discount: 1000, valid_days: 7, per_member_limit: 1 })).body;
+  const r = await admin.post(`/api/v1/coupon-templates/${tmpl.id}/issue`, { filter: { tags: String(tag.id), store_id: String(store) } });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.body.issued, 2);
+  assert.deepEqual(r.body.items.map((i) => i.member_id).sort(), tagged.map((m) => m.id).sort());
+  const again = await admin.post(`/api/v1/coupon-templates/${tmpl.id}/issue`, { filter: { tags: String(tag.id), store_id: String(store) } });
+  assert.equal(again.status, 400);
+  assert.match(fieldError(again, 'member_ids[0]'), /already holds the limit of 1/);
+  const unknown = await admin.post(`/api/v1/coupon-templates/${tmpl.id}/issue`, { filter: { colour: 'red' } });
+  assert.equal(fieldError(unknown, 'filter.colour'), 'Unknown field');
+  assert.equal((await admin.get(`/api/v1/members/${tagged[0].id}/coupons`)).body.items.length, 1);
+});
+
+test('the points mall: goods with stock, partner vouchers with codes, cancel gives points back', async () => {
+  const m = await member();
+  await admin.post(`/api/v1/members/${m.id}/points/adjustments`, { points: 900, reason: '测试' });
+  assert.equal(await balance(m.id), 1000);
+  const mug = await admin.post('/api/v1/gifts', { name: '保温杯', kind: 'goods', points: 300, cash: 1000, stock: 2 });
+  assert.equal(mug.status, 201, mug.text);
+  const noCash = await admin.post(`/api/v1/members/${m.id}/redemptions`, { gift_id: mug.body.id });
+  assert.equal(fieldError(noCash, 'cash_method'), 'Required');
+  const got = await admin.post(`/api/v1/members/${m.id}/redemptions`, { gift_id: mug.body.id, quantity: 2, cash_method: 'wechat_pay' });
+  assert.equal(got.status, 201, got.text);
+  assert.equal(got.body.points, 600);
+  assert.equal(got.body.cash, 2000);
+  assert.equal(got.body.points_balance, 400);
+  const empty = await admin.post(`/api/v1/members/${m.id}/redemptions`, { gift_id: mug.body.id, cash_method: 'cash' });
+  assert.equal(empty.status, 400);
+  assert.equal(fieldError(empty, 'quantity'), 'Not enough in stock (0 left)');
+  const cancelled = await admin.post(`/api/v1/redemptions/${got.body.id}/cancel`, {});
+  assert.equal(cancelled.status, 200, cancelled.text);
+  assert.equal(cancelled.body.status, 'cancelled');
+  assert.equal(await balance(m.id), 1000);
+  assert.equal((await admin.get('/api/v1/gifts')).body.items.find((g) => g.id === mug.body.id).stock, 2);
+  assert.equal((await admin.post(`/api/v1/redemptions/${got.body.id}/cancel`, {})).status, 409);
+
+  const voucher = (await admin.post('/api/v1/gifts', { name: '咖啡兑换券', kind: 'voucher', partner: '街角咖啡', points: 800 })).body;
+  const loaded = await admin.post(`/api/v1/gifts/${voucher.id}/voucher-codes`, { codes: ['CAFE-001', 'CAFE-002', 'CAFE-001'] });
+  assert.equal(loaded.status, 201, loaded.text);
+  assert.equal(loaded.body.added, 2);
+  assert.equal(loaded.body.gift.stock, 2);
+  const coffee = await admin.post(`/api/v1/members/${m.id}/redemptions`, { gift_id: voucher.id });
+  assert.equal(coffee.status, 201, coffee.text);
+  assert.deepEqual(coffee.body.voucher_codes, ['CAFE-001']);
+  const poor = await admin.post(`/api/v1/members/${m.id}/redemptions`, { gift_id: voucher.id });
+  assert.equal(poor.status, 400);
+  assert.equal(fieldError(poor, 'gift_id'), 'Not enough points (balance 200)');
+  const refused = await admin.post(`/api/v1/redemptions/${coffee.body.id}/cancel`, {});
+  assert.equal(fieldError(refused, 'status'), 'A voucher code already handed out cannot be cancelled');
+  const history = (await admin.get(`/api/v1/members/${m.id}/redemptions`)).body.items;
+  assert.equal(history.length, 2);
+  const ledger = (await admin.get(`/api/v1/members/${m.id}/points?limit=200`)).body;
+  assert.equal(ledger.items.reduce((s, e) => s + e.delta, 0), ledger.balance);
+});
