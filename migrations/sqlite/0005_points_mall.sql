@@ -56,3 +56,16 @@ CREATE INDEX gift_voucher_codes_free ON gift_voucher_codes (gift_id, redemption_
 
 -- The first start after this migration grants the built-in roles the points-mall permission.
 INSERT INTO sequences (name, value) VALUES ('builtin_roles.points_mall', 0);
+
+-- The receipt layout 小票格式: a chain-wide default (store_id NULL) and optional per-store ones.
+CREATE TABLE receipt_templates (
+    id INTEGER PRIMARY KEY,
+    store_id INTEGER UNIQUE REFERENCES stores (id),
+    header TEXT NOT NULL DEFAULT '',
+    footer TEXT NOT NULL DEFAULT '',
+    show_member INTEGER NOT NULL DEFAULT 1,
+    show_points INTEGER NOT NULL DEFAULT 1,
+    version INTEGER NOT NULL DEFAULT 1,
+    updated_at INTEGER NOT NULL
+);
+INSERT INTO receipt_templates (store_id, header, footer, updated_at) VALUES (NULL, '欢迎光临', '谢谢惠顾，欢迎再次光临', 0);

@@ -41,6 +41,7 @@ http::Router BuildRouter() {
     loyalty::RegisterCouponRoutes(router);
     loyalty::RegisterMallRoutes(router);
     sales::RegisterSaleRoutes(router);
+    sales::RegisterReceiptRoutes(router);
     return router;
 }
 

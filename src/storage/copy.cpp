@@ -57,6 +57,7 @@ const std::vector<TableSpec>& Tables() {
         {"gifts", "id", "id", true},
         {"gift_redemptions", "id", "id", true},
         {"gift_voucher_codes", "id", "id", true},
+        {"receipt_templates", "id", "id", true},
     };
     return tables;
 }
@@ -149,8 +150,12 @@ Result<TableSummary> Summarise(Transaction& tx, const TableSpec& spec) {
 Status RequireEmpty(Transaction& tx) {
     for (const auto& spec : Tables()) {
         const std::string name = spec.name;
-        // Migrations seed the preset tag library, sequences and loyalty settings; anything else is data.
-        if (name == "tag_groups" || name == "tags" || name == "sequences" || name == "loyalty_settings") continue;
+        // Migrations seed the preset tag library, sequences, loyalty settings and the receipt layout;
+        // anything else is data.
+        if (name == "tag_groups" || name == "tags" || name == "sequences" || name == "loyalty_settings" ||
+            name == "receipt_templates") {
+            continue;
+        }
         auto count = tx.QueryOne("SELECT COUNT(*) FROM " + name);
         if (!count.ok()) return count.take_error();
         if ((**count).Int(0) > 0) {
@@ -187,7 +192,7 @@ Result<std::vector<TableSummary>> CopyDatabase(Database& from, Database& to, con
         // Foreign keys are checked at commit: members refer to members with higher ids.
         STORECRM_TRY(tx.connection().ExecScript(tx.dialect() == Dialect::kSqlite ? "PRAGMA defer_foreign_keys = ON"
                                                                                  : "SET CONSTRAINTS ALL DEFERRED"));
-        for (const char* seeded : {"tags", "tag_groups", "sequences", "loyalty_settings"}) {
+        for (const char* seeded : {"tags", "tag_groups", "sequences", "loyalty_settings", "receipt_templates"}) {
             STORECRM_TRY(tx.Exec(std::string("DELETE FROM ") + seeded));
         }
         auto source = from.Begin(TxMode::kRead);

@@ -221,7 +221,7 @@ public:
 private:
     // At most this many write transactions share one COMMIT: enough to amortise the fsync,
     // few enough that the first of them does not wait long for the last.
-    static constexpr int kMaxGroup = 16;
+    static constexpr int kMaxGroup = 32;
 
     std::string path_;
     std::mutex mutex_;

@@ -435,3 +435,19 @@ test('stock: adjust with a low-stock threshold, transfer between stores, ledger'
   const ledger = (await admin.get(`/api/v1/stock/movements?store_id=${storeB}&product_id=${p.id}`)).body.items;
   assert.deepEqual(ledger.map((m) => [m.reason, m.quantity]), [['transfer_out', -8], ['adjustment', 10]]);
 });
+
+test('the receipt layout: chain default, a store\'s own, in scope only', async () => {
+  const chain = await admin.get('/api/v1/receipt-template');
+  assert.equal(chain.status, 200);
+  assert.equal(chain.body.header, '欢迎光临');
+  const own = await admin.put(`/api/v1/receipt-template?store_id=${storeA}`, { header: '甲店欢迎您', footer: '七天无理由退换', show_points: false });
+  assert.equal(own.status, 200, own.text);
+  assert.deepEqual([own.body.store_id, own.body.header, own.body.show_points, own.body.show_member], [storeA, '甲店欢迎您', false, true]);
+  assert.equal((await pos.get(`/api/v1/receipt-template?store_id=${storeA}`)).body.footer, '七天无理由退换');
+  assert.equal((await admin.get(`/api/v1/receipt-template?store_id=${storeB}`)).body.header, '欢迎光临', 'B falls back to the chain');
+  assert.equal((await pos.get(`/api/v1/receipt-template?store_id=${storeB}`)).status, 400, 'a token of A cannot read B');
+  const bad = await admin.put('/api/v1/receipt-template', { header: '<b>', show_member: 'yes' });
+  assert.equal(bad.status, 400);
+  assert.ok(fieldError(bad, 'header'));
+  assert.equal(fieldError(bad, 'show_member'), 'Must be true or false');
+});
