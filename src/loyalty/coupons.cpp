@@ -140,6 +140,7 @@ Result<std::vector<UsableCoupon>> CouponsForSale(storage::Transaction& tx, const
         if (!categories.ok()) return categories.take_error();
         UsableCoupon u;
         u.coupon_id = c.Int(0);
+        u.name = t.name;
         u.rule = {.code = code, .kind = t.kind, .amount_off = t.amount_off, .percent_off = t.percent_off,
                   .max_discount = t.max_discount, .min_spend = t.min_spend, .gift_sku = t.gift_sku,
                   .category_ids = *categories, .stackable = t.stackable};

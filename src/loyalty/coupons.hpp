@@ -57,6 +57,7 @@ Result<int64_t> IssueCoupon(storage::Transaction& tx, const CouponTemplate& tmpl
 // the basket (the basket rules are in sales::Price). Expands categories to sub-categories.
 struct UsableCoupon {
     int64_t coupon_id = 0;
+    std::string name;  // the template's
     sales::CouponRule rule;
 };
 Result<std::vector<UsableCoupon>> CouponsForSale(storage::Transaction& tx, const std::vector<std::string>& codes,

@@ -35,6 +35,7 @@ struct Basket {
     std::vector<loyalty::UsableCoupon> coupons;
     loyalty::LoyaltySettings settings;
     std::string store_timezone;
+    SaleView::Store store;
     int64_t sold_at = 0;
 };
 
@@ -43,10 +44,11 @@ Result<Basket> LoadBasket(http::RequestContext& ctx, const SaleInput& in) {
     Basket b;
     b.sold_at = in.sold_at.value_or(NowUnix());
     if (!ctx.principal.CanAccessStore(in.store_id)) return Error::Field("store_id", "field.store_out_of_scope");
-    auto store = ctx.tx.QueryOne("SELECT timezone, status FROM stores WHERE id = ?", {in.store_id});
+    auto store = ctx.tx.QueryOne("SELECT timezone, status, name, code, address FROM stores WHERE id = ?", {in.store_id});
     if (!store.ok()) return store.take_error();
     if (!store->has_value() || (*store)->Text(1) != "active") return Error::Field("store_id", "field.not_found");
     b.store_timezone = (*store)->Text(0);
+    b.store = {(*store)->Text(2), (*store)->Text(3), (*store)->Text(4), b.store_timezone};
 
     auto settings = loyalty::LoadSettings(ctx.tx);
     if (!settings.ok()) return settings.take_error();
@@ -191,6 +193,43 @@ Status RewardReferral(http::RequestContext& ctx, const Basket& b, int64_t sale_i
 std::optional<int64_t> OperatorOf(const security::Principal& p) {
     if (p.kind == security::Principal::Kind::kStaff) return p.id;
     return std::nullopt;
+}
+
+// The sale just written, as GET /sales/{id} would load it.
+SaleView WrittenSale(const http::RequestContext& ctx, const Basket& b, const SaleInput& in, const PricingResult& r,
+                     int64_t sale_id, const std::string& receipt_no) {
+    SaleView v;
+    v.id = sale_id;
+    v.store_id = in.store_id;
+    v.terminal = in.terminal;
+    v.receipt_no = receipt_no;
+    v.member_id = b.member ? std::optional<int64_t>(b.member->id) : std::nullopt;
+    v.cashier_id = OperatorOf(ctx.principal);
+    v.guide_id = in.guide_id;
+    v.sold_at = b.sold_at;
+    v.subtotal = r.subtotal;
+    v.line_discount = r.line_discount;
+    v.tier_discount = r.tier_discount;
+    v.coupon_discount = r.coupon_discount;
+    v.points_redeemed = r.points_redeemed;
+    v.points_value = r.points_value;
+    v.total = r.total;
+    v.points_earned = r.points_earned;
+    v.store = b.store;
+    v.cashier_name = v.cashier_id ? ctx.principal.name : "";
+    for (size_t i = 0; i < r.lines.size(); ++i) {
+        v.lines.push_back({static_cast<int64_t>(i + 1), b.products[i].id, b.products[i].sku, b.products[i].name,
+                           b.pricing.lines[i].quantity, b.pricing.lines[i].unit_price, 0, r.lines[i]});
+    }
+    for (const auto& p : in.payments) v.payments.push_back({p.method, p.amount});
+    if (r.points_value > 0) v.payments.push_back({"points", r.points_value});
+    // Listed by coupon id, as the stored sale lists them.
+    std::vector<size_t> order(b.coupons.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](size_t x, size_t y) { return b.coupons[x].coupon_id < b.coupons[y].coupon_id; });
+    for (size_t i : order) v.coupons.push_back({b.coupons[i].rule.code, r.coupon_discounts[i], b.coupons[i].name});
+    v.refunds = json::array();
+    return v;
 }
 
 }  // namespace
@@ -358,7 +397,7 @@ Result<json> CompleteSale(http::RequestContext& ctx) {
         STORECRM_TRY(loyalty::UpgradeIfQualified(ctx.tx, member_id, now, "sale", *sale_id));
         if (*purchases == 1) STORECRM_TRY(RewardReferral(ctx, b, *sale_id, in.store_id));
     }
-    return SaleJson(ctx.tx, *sale_id);
+    return SaleViewJson(ctx.tx, WrittenSale(ctx, b, in, r, *sale_id, receipt_no));
 }
 
 Result<RefundInput> ReadRefundInput(http::BodyReader& body) {

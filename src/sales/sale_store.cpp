@@ -160,7 +160,7 @@ json SaleListJson(const storage::Row& r) {
             {"member_no", r.Text(14)}};
 }
 
-Result<json> SaleJson(storage::Transaction& tx, int64_t sale_id) {
+Result<SaleView> LoadSaleView(storage::Transaction& tx, int64_t sale_id) {
     auto head = tx.QueryOne(
         "SELECT s.id, s.store_id, s.terminal, s.receipt_no, s.member_id, s.cashier_id, s.guide_id, s.sold_at, s.subtotal, "
         "s.line_discount, s.tier_discount, s.coupon_discount, s.points_redeemed, s.points_value, s.total, "
@@ -170,74 +170,114 @@ Result<json> SaleJson(storage::Transaction& tx, int64_t sale_id) {
     if (!head.ok()) return head.take_error();
     if (!head->has_value()) return Error::NotFound();
     const auto& h = **head;
-    json sale = {{"id", h.Int(0)},
-                 {"store_id", h.Int(1)},
-                 {"terminal", h.Text(2)},
-                 {"receipt_no", h.Text(3)},
-                 {"member_id", h.IsNull(4) ? json() : json(h.Int(4))},
-                 {"cashier_id", h.IsNull(5) ? json() : json(h.Int(5))},
-                 {"guide_id", h.IsNull(6) ? json() : json(h.Int(6))},
-                 {"sold_at", FormatIsoUtc(h.Int(7))},
-                 {"subtotal", h.Int(8)},
-                 {"line_discount", h.Int(9)},
-                 {"tier_discount", h.Int(10)},
-                 {"coupon_discount", h.Int(11)},
-                 {"points_redeemed", h.Int(12)},
-                 {"points_value", h.Int(13)},
-                 {"total", h.Int(14)},
-                 {"points_earned", h.Int(15)},
-                 {"refunded_amount", h.Int(16)},
-                 {"status", h.Text(17)},
-                 {"store", {{"id", h.Int(1)}, {"name", h.Text(18)}, {"code", h.Text(19)}, {"address", h.Text(20)},
-                            {"timezone", h.Text(21)}}},
-                 {"cashier_name", h.Text(22)}};
-
+    SaleView v;
+    v.id = h.Int(0);
+    v.store_id = h.Int(1);
+    v.terminal = h.Text(2);
+    v.receipt_no = h.Text(3);
+    v.member_id = h.OptInt(4);
+    v.cashier_id = h.OptInt(5);
+    v.guide_id = h.OptInt(6);
+    v.sold_at = h.Int(7);
+    v.subtotal = h.Int(8);
+    v.line_discount = h.Int(9);
+    v.tier_discount = h.Int(10);
+    v.coupon_discount = h.Int(11);
+    v.points_redeemed = h.Int(12);
+    v.points_value = h.Int(13);
+    v.total = h.Int(14);
+    v.points_earned = h.Int(15);
+    v.refunded_amount = h.Int(16);
+    v.status = h.Text(17);
+    v.store = {h.Text(18), h.Text(19), h.Text(20), h.Text(21)};
+    v.cashier_name = h.Text(22);
     auto lines = tx.Query(
         "SELECT line_no, product_id, sku, name, quantity, unit_price, discount, tier_discount, coupon_discount, "
         "points_used, points_value, amount, points_earned, refunded_quantity FROM sale_lines WHERE sale_id = ? "
         "ORDER BY line_no",
         {sale_id});
     if (!lines.ok()) return lines.take_error();
-    sale["lines"] = json::array();
     for (const auto& l : *lines) {
-        sale["lines"].push_back({{"line_no", l.Int(0)}, {"product_id", l.Int(1)}, {"sku", l.Text(2)}, {"name", l.Text(3)},
-                                 {"quantity", l.Int(4)}, {"unit_price", l.Int(5)}, {"discount", l.Int(6)},
-                                 {"tier_discount", l.Int(7)}, {"coupon_discount", l.Int(8)}, {"points_used", l.Int(9)},
-                                 {"points_value", l.Int(10)}, {"amount", l.Int(11)}, {"points_earned", l.Int(12)},
-                                 {"refunded_quantity", l.Int(13)}});
+        SaleView::Line line{l.Int(0), l.Int(1), l.Text(2), l.Text(3), l.Int(4), l.Int(5), l.Int(13), {}};
+        line.priced.discount = l.Int(6);
+        line.priced.tier_discount = l.Int(7);
+        line.priced.coupon_discount = l.Int(8);
+        line.priced.points_used = l.Int(9);
+        line.priced.points_value = l.Int(10);
+        line.priced.amount = l.Int(11);
+        line.priced.points_earned = l.Int(12);
+        v.lines.push_back(std::move(line));
     }
     auto payments = tx.Query("SELECT method, amount FROM sale_payments WHERE sale_id = ? ORDER BY id", {sale_id});
     if (!payments.ok()) return payments.take_error();
-    sale["payments"] = json::array();
-    for (const auto& p : *payments) sale["payments"].push_back({{"method", p.Text(0)}, {"amount", p.Int(1)}});
+    for (const auto& p : *payments) v.payments.push_back({p.Text(0), p.Int(1)});
     auto coupons = tx.Query(
         "SELECT c.code, sc.discount, t.name FROM sale_coupons sc JOIN coupons c ON c.id = sc.coupon_id "
         "JOIN coupon_templates t ON t.id = c.template_id WHERE sc.sale_id = ? ORDER BY c.id",
         {sale_id});
     if (!coupons.ok()) return coupons.take_error();
-    sale["coupons"] = json::array();
-    sale["coupon_codes"] = json::array();
-    for (const auto& c : *coupons) {
-        sale["coupons"].push_back({{"code", c.Text(0)}, {"discount", c.Int(1)}, {"name", c.Text(2)}});
-        sale["coupon_codes"].push_back(c.Text(0));
-    }
+    for (const auto& c : *coupons) v.coupons.push_back({c.Text(0), c.Int(1), c.Text(2)});
     auto refunds = tx.Query(
         "SELECT id, amount, points_reversed, points_restored, points_shortfall_value, reason, created_at FROM refunds "
         "WHERE sale_id = ? ORDER BY id",
         {sale_id});
     if (!refunds.ok()) return refunds.take_error();
-    sale["refunds"] = json::array();
+    v.refunds = json::array();
     for (const auto& r : *refunds) {
-        sale["refunds"].push_back({{"id", r.Int(0)}, {"amount", r.Int(1)}, {"points_reversed", r.Int(2)},
-                                   {"points_restored", r.Int(3)}, {"points_shortfall_value", r.Int(4)},
-                                   {"reason", r.Text(5)}, {"created_at", FormatIsoUtc(r.Int(6))}});
+        v.refunds.push_back({{"id", r.Int(0)}, {"amount", r.Int(1)}, {"points_reversed", r.Int(2)},
+                             {"points_restored", r.Int(3)}, {"points_shortfall_value", r.Int(4)},
+                             {"reason", r.Text(5)}, {"created_at", FormatIsoUtc(r.Int(6))}});
     }
+    return v;
+}
+
+Result<json> SaleViewJson(storage::Transaction& tx, const SaleView& v) {
+    auto opt = [](const std::optional<int64_t>& x) { return x ? json(*x) : json(); };
+    json sale = {{"id", v.id},
+                 {"store_id", v.store_id},
+                 {"terminal", v.terminal},
+                 {"receipt_no", v.receipt_no},
+                 {"member_id", opt(v.member_id)},
+                 {"cashier_id", opt(v.cashier_id)},
+                 {"guide_id", opt(v.guide_id)},
+                 {"sold_at", FormatIsoUtc(v.sold_at)},
+                 {"subtotal", v.subtotal},
+                 {"line_discount", v.line_discount},
+                 {"tier_discount", v.tier_discount},
+                 {"coupon_discount", v.coupon_discount},
+                 {"points_redeemed", v.points_redeemed},
+                 {"points_value", v.points_value},
+                 {"total", v.total},
+                 {"points_earned", v.points_earned},
+                 {"refunded_amount", v.refunded_amount},
+                 {"status", v.status},
+                 {"store", {{"id", v.store_id}, {"name", v.store.name}, {"code", v.store.code},
+                            {"address", v.store.address}, {"timezone", v.store.timezone}}},
+                 {"cashier_name", v.cashier_name}};
+    sale["lines"] = json::array();
+    for (const auto& l : v.lines) {
+        sale["lines"].push_back({{"line_no", l.line_no}, {"product_id", l.product_id}, {"sku", l.sku}, {"name", l.name},
+                                 {"quantity", l.quantity}, {"unit_price", l.unit_price}, {"discount", l.priced.discount},
+                                 {"tier_discount", l.priced.tier_discount}, {"coupon_discount", l.priced.coupon_discount},
+                                 {"points_used", l.priced.points_used}, {"points_value", l.priced.points_value},
+                                 {"amount", l.priced.amount}, {"points_earned", l.priced.points_earned},
+                                 {"refunded_quantity", l.refunded_quantity}});
+    }
+    sale["payments"] = json::array();
+    for (const auto& p : v.payments) sale["payments"].push_back({{"method", p.method}, {"amount", p.amount}});
+    sale["coupons"] = json::array();
+    sale["coupon_codes"] = json::array();
+    for (const auto& c : v.coupons) {
+        sale["coupons"].push_back({{"code", c.code}, {"discount", c.discount}, {"name", c.name}});
+        sale["coupon_codes"].push_back(c.code);
+    }
+    sale["refunds"] = v.refunds.is_array() ? v.refunds : json::array();
     sale["member"] = nullptr;
-    if (!h.IsNull(4)) {
+    if (v.member_id) {
         auto m = tx.QueryOne(
             "SELECT m.id, m.member_no, m.name, m.phone_masked, m.points_balance, t.name, t.code FROM members m "
             "LEFT JOIN tiers t ON t.id = m.tier_id WHERE m.id = ?",
-            {h.Int(4)});
+            {*v.member_id});
         if (!m.ok()) return m.take_error();
         if (m->has_value()) {
             const auto& r = **m;
@@ -247,6 +287,12 @@ Result<json> SaleJson(storage::Transaction& tx, int64_t sale_id) {
         }
     }
     return sale;
+}
+
+Result<json> SaleJson(storage::Transaction& tx, int64_t sale_id) {
+    auto view = LoadSaleView(tx, sale_id);
+    if (!view.ok()) return view.take_error();
+    return SaleViewJson(tx, *view);
 }
 
 Status MoveMemberActivity(storage::Transaction& tx, int64_t from, int64_t to) {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
+#include <nlohmann/json.hpp>
 
 #include "catalog/products.hpp"
 #include "common/error.hpp"
@@ -64,7 +64,46 @@ Status ReturnCouponsOfSale(storage::Transaction& tx, int64_t sale_id, int64_t no
 // A wholly refunded first sale takes back the referrer's reward.
 Status RevokeReferralOfSale(storage::Transaction& tx, int64_t sale_id, int64_t store_id, int64_t now);
 
-// The sale with lines, payments, coupons, refunds and the member's summary (phone masked).
+// A whole sale as callers see it. A checkout fills one from what it just wrote; GET loads one;
+// both answer through SaleViewJson, so the two cannot differ.
+struct SaleView {
+    struct Store {
+        std::string name, code, address, timezone;
+    };
+    struct Line {
+        int64_t line_no = 0, product_id = 0;
+        std::string sku, name;
+        int64_t quantity = 0, unit_price = 0, refunded_quantity = 0;
+        PricedLine priced;
+    };
+    struct Payment {
+        std::string method;
+        int64_t amount = 0;
+    };
+    struct Coupon {
+        std::string code;
+        int64_t discount = 0;
+        std::string name;
+    };
+    int64_t id = 0, store_id = 0;
+    std::string terminal, receipt_no;
+    std::optional<int64_t> member_id, cashier_id, guide_id;
+    int64_t sold_at = 0;
+    int64_t subtotal = 0, line_discount = 0, tier_discount = 0, coupon_discount = 0, points_redeemed = 0,
+            points_value = 0, total = 0, points_earned = 0, refunded_amount = 0;
+    std::string status = "completed";
+    Store store;
+    std::string cashier_name;
+    std::vector<Line> lines;
+    std::vector<Payment> payments;
+    std::vector<Coupon> coupons;
+    nlohmann::json refunds;  // array
+};
+
+Result<SaleView> LoadSaleView(storage::Transaction& tx, int64_t sale_id);
+// The JSON of a sale, with the member's summary as it is now (phone masked).
+Result<nlohmann::json> SaleViewJson(storage::Transaction& tx, const SaleView& sale);
+// LoadSaleView + SaleViewJson.
 Result<nlohmann::json> SaleJson(storage::Transaction& tx, int64_t sale_id);
 // Columns of the sale list (no lines).
 inline constexpr const char* kSaleListColumns =

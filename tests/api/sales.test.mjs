@@ -129,6 +129,7 @@ test('a checkout applies coupon and points, earns points, moves stock, then upgr
   assert.equal(sale.member.points_balance, 5000 - 2000 + sale.points_earned);
   assert.equal(sale.member.phone, m.phone.slice(0, 3) + '****' + m.phone.slice(7), 'the receipt shows the phone masked');
   assert.equal(sale.member.tier, null, '447.00 does not reach silver (500.00)');
+  assert.deepEqual((await admin.get(`/api/v1/sales/${sale.id}`)).body, sale, 'the checkout answers what GET shows');
   const stockAfter = (await admin.get(`/api/v1/stock?store_id=${storeA}&q=TEE-01`)).body.items[0].quantity;
   assert.equal(stockAfter, stockBefore - 2);
 
@@ -168,6 +169,7 @@ test('a POS retry with the same Idempotency-Key returns the first response byte 
   const key = randomUUID();
   const first = await sell(pos, body, key);
   assert.equal(first.status, 201, first.text);
+  assert.deepEqual((await pos.get(`/api/v1/sales/${first.body.id}`)).body, first.body);
   const retry = await sell(pos, body, key);
   assert.equal(retry.status, 201);
   assert.equal(retry.text, first.text);
