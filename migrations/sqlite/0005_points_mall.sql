@@ -69,3 +69,9 @@ CREATE TABLE receipt_templates (
     updated_at INTEGER NOT NULL
 );
 INSERT INTO receipt_templates (store_id, header, footer, updated_at) VALUES (NULL, '欢迎光临', '谢谢惠顾，欢迎再次光临', 0);
+
+-- A referral may also give the referrer a coupon; a tier may give one on reaching it.
+ALTER TABLE referrals ADD COLUMN coupon_id INTEGER REFERENCES coupons (id);
+ALTER TABLE tiers ADD COLUMN upgrade_coupon_template_id INTEGER REFERENCES coupon_templates (id);
+INSERT INTO loyalty_settings (key, value) VALUES ('referral_coupon_template_id', '0'), ('promo_dates', ''),
+    ('promo_multiplier_pct', '200');

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/clock.hpp"
 #include "loyalty/local_time.hpp"
 
 namespace storecrm::loyalty {
@@ -26,6 +27,8 @@ const std::vector<IntSetting>& IntSettings() {
         {"checkin_points", &LoyaltySettings::checkin_points, 0, 1000000},
         {"referral_points", &LoyaltySettings::referral_points, 0, 1000000},
         {"survey_points", &LoyaltySettings::survey_points, 0, 1000000},
+        {"referral_coupon_template_id", &LoyaltySettings::referral_coupon_template_id, 0, INT64_MAX},
+        {"promo_multiplier_pct", &LoyaltySettings::promo_multiplier_pct, 100, 1000},
     };
     return settings;
 }
@@ -65,11 +68,12 @@ Result<LoyaltySettings> LoadSettings(storage::Transaction& tx) {
     for (const auto& setting : IntSettings()) s.*setting.field = ToInt(values[setting.key], s.*setting.field);
     for (const auto& setting : RateSettings()) s.rates.*setting.field = ToInt(values[setting.key], s.rates.*setting.field);
     if (IsExpiryPolicy(values["expiry"])) s.expiry = values["expiry"];
+    s.promo_dates = values["promo_dates"];
     return s;
 }
 
 nlohmann::json SettingsJson(const LoyaltySettings& s) {
-    nlohmann::json out = {{"expiry", s.expiry}};
+    nlohmann::json out = {{"expiry", s.expiry}, {"promo_dates", s.promo_dates}};
     for (const auto& setting : IntSettings()) out[setting.key] = s.*setting.field;
     for (const auto& setting : RateSettings()) out[setting.key] = s.rates.*setting.field;
     return out;
@@ -89,6 +93,25 @@ Status ReadSettings(http::BodyReader& body, LoyaltySettings& s) {
             body.AddError("expiry", "field.invalid_choice", {{"choices", "never, end_of_year, end_of_next_year, days:N"}});
         }
     }
+    if (auto dates = body.Text("promo_dates", {.max_chars = 1100})) {
+        // Up to 100 dates, each YYYY-MM-DD, comma-separated.
+        std::string normalised;
+        size_t start = 0, count = 0;
+        while (start <= dates->size() && !dates->empty()) {
+            size_t end = dates->find(',', start);
+            if (end == std::string::npos) end = dates->size();
+            std::string one = dates->substr(start, end - start);
+            one.erase(0, one.find_first_not_of(' '));
+            one.erase(one.find_last_not_of(' ') + 1);
+            if (!ParseIsoDate(one) || ++count > 100) {
+                body.AddError("promo_dates", "field.invalid_date");
+                break;
+            }
+            normalised += (normalised.empty() ? "" : ",") + one;
+            start = end + 1;
+        }
+        s.promo_dates = normalised;
+    }
     return body.Finish();
 }
 
@@ -96,7 +119,10 @@ Status SaveSettings(storage::Transaction& tx, const LoyaltySettings& s) {
     const auto json = SettingsJson(s);
     for (const auto& [key, value] : json.items()) {
         const std::string text = value.is_string() ? value.get<std::string>() : value.dump();
-        STORECRM_TRY(tx.Exec("UPDATE loyalty_settings SET value = ? WHERE key = ?", {text, key}));
+        // Upsert: keys added by later versions may not have a row yet.
+        STORECRM_TRY(tx.Exec("INSERT INTO loyalty_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET "
+                             "value = excluded.value",
+                             {key, text}));
     }
     return Ok();
 }

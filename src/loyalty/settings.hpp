@@ -24,6 +24,9 @@ struct LoyaltySettings {
     int64_t checkin_points = 0;
     int64_t referral_points = 500;
     int64_t survey_points = 0;
+    int64_t referral_coupon_template_id = 0;  // also given to the referrer; 0 = none
+    std::string promo_dates;                  // double-points days: "YYYY-MM-DD,..." in store time
+    int64_t promo_multiplier_pct = 200;
 };
 
 Result<LoyaltySettings> LoadSettings(storage::Transaction& tx);

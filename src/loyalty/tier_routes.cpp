@@ -33,6 +33,7 @@ Status ReadTier(http::BodyReader& body, bool creating, Tier& t) {
     if (auto m = body.Int("points_multiplier_pct", false, 0, 1000)) t.points_multiplier_pct = *m;
     if (auto b = body.Int("birthday_points", false, 0, 1000000)) t.birthday_points = *b;
     if (body.Has("birthday_coupon_template_id")) t.birthday_coupon_template_id = body.Int("birthday_coupon_template_id", false, 1);
+    if (body.Has("upgrade_coupon_template_id")) t.upgrade_coupon_template_id = body.Int("upgrade_coupon_template_id", false, 1);
     if (auto p = body.Text("privileges", {.max_chars = 500, .multiline = true})) t.privileges = *p;
     if (auto g = body.Int("grace_days", false, 0, 365)) t.grace_days = *g;
     if (!creating) body.Accept("version");
@@ -46,17 +47,19 @@ Status CheckTierUnique(storage::Transaction& tx, const Tier& t) {
     auto rank = tx.QueryOne("SELECT 1 FROM tiers WHERE rank = ? AND id <> ?", {t.rank, t.id});
     if (!rank.ok()) return rank.take_error();
     if (rank->has_value()) return Error::Conflict("rank", "tier.rank_taken");
-    if (t.birthday_coupon_template_id) {
-        auto tmpl = tx.QueryOne("SELECT 1 FROM coupon_templates WHERE id = ?", {*t.birthday_coupon_template_id});
+    for (const auto& [field, id] : {std::pair{"birthday_coupon_template_id", t.birthday_coupon_template_id},
+                                    std::pair{"upgrade_coupon_template_id", t.upgrade_coupon_template_id}}) {
+        if (!id) continue;
+        auto tmpl = tx.QueryOne("SELECT 1 FROM coupon_templates WHERE id = ?", {*id});
         if (!tmpl.ok()) return tmpl.take_error();
-        if (!tmpl->has_value()) return Error::Field("birthday_coupon_template_id", "field.not_found");
+        if (!tmpl->has_value()) return Error::Field(field, "field.not_found");
     }
     return Ok();
 }
 
 storage::Params TierParams(const Tier& t) {
     return {t.code, t.name, t.rank, t.qualify_by, t.window_days, t.threshold, t.discount_pct, t.points_multiplier_pct,
-            t.birthday_points, t.birthday_coupon_template_id, t.privileges, t.grace_days};
+            t.birthday_points, t.birthday_coupon_template_id, t.privileges, t.grace_days, t.upgrade_coupon_template_id};
 }
 
 Result<http::Response> CreateTier(RequestContext& ctx) {
@@ -70,7 +73,8 @@ Result<http::Response> CreateTier(RequestContext& ctx) {
     auto row = ctx.tx.QueryOne(
         std::string("INSERT INTO tiers (code, name, rank, qualify_by, window_days, threshold, discount_pct, "
                     "points_multiplier_pct, birthday_points, birthday_coupon_template_id, privileges, grace_days, "
-                    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ") + kTierColumns,
+                    "upgrade_coupon_template_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                    "RETURNING ") + kTierColumns,
         params);
     if (!row.ok()) return row.take_error();
     const Tier saved = TierFromRow(**row);
@@ -97,7 +101,8 @@ Result<http::Response> UpdateTier(RequestContext& ctx) {
     auto saved = ctx.tx.QueryOne(
         std::string("UPDATE tiers SET code = ?, name = ?, rank = ?, qualify_by = ?, window_days = ?, threshold = ?, "
                     "discount_pct = ?, points_multiplier_pct = ?, birthday_points = ?, birthday_coupon_template_id = ?, "
-                    "privileges = ?, grace_days = ?, version = version + 1, updated_at = ? WHERE id = ? RETURNING ") +
+                    "privileges = ?, grace_days = ?, upgrade_coupon_template_id = ?, version = version + 1, updated_at = ? "
+                    "WHERE id = ? RETURNING ") +
             kTierColumns,
         params);
     if (!saved.ok()) return saved.take_error();

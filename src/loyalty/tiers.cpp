@@ -1,6 +1,7 @@
 #include "loyalty/tiers.hpp"
 
 #include "common/clock.hpp"
+#include "loyalty/coupons.hpp"
 
 #include <map>
 
@@ -24,6 +25,7 @@ Tier TierFromRow(const storage::Row& r) {
     t.privileges = r.Text(11);
     t.grace_days = r.Int(12);
     t.version = r.Int(13);
+    t.upgrade_coupon_template_id = r.OptInt(14);
     return t;
 }
 
@@ -40,6 +42,8 @@ nlohmann::json TierJson(const Tier& t) {
             {"birthday_points", t.birthday_points},
             {"birthday_coupon_template_id",
              t.birthday_coupon_template_id ? nlohmann::json(*t.birthday_coupon_template_id) : nlohmann::json()},
+            {"upgrade_coupon_template_id",
+             t.upgrade_coupon_template_id ? nlohmann::json(*t.upgrade_coupon_template_id) : nlohmann::json()},
             {"privileges", t.privileges},
             {"grace_days", t.grace_days},
             {"version", t.version}};
@@ -121,6 +125,15 @@ Result<bool> UpgradeIfQualified(storage::Transaction& tx, int64_t member_id, int
     }
     STORECRM_TRY(RecordTierChange(tx, member_id, current->has_value() ? std::optional<int64_t>((*current)->id) : std::nullopt,
                                   (**best).id, "upgrade", (**best).qualify_by, source_type, source_id, std::nullopt, now));
+    if ((**best).upgrade_coupon_template_id) {
+        auto tmpl = LoadTemplate(tx, *(**best).upgrade_coupon_template_id);
+        if (!tmpl.ok()) return tmpl.take_error();
+        if (tmpl->has_value() && (*tmpl)->status == "active") {
+            auto coupon = IssueCoupon(tx, **tmpl, {.member_id = member_id, .reason = "tier", .now = now});
+            // A member at the template's limit simply gets no second welcome coupon.
+            if (!coupon.ok() && coupon.error().code != ErrorCode::kValidation) return coupon.take_error();
+        }
+    }
     return true;
 }
 

@@ -27,6 +27,7 @@ struct Tier {
     int64_t points_multiplier_pct = 100;
     int64_t birthday_points = 0;
     std::optional<int64_t> birthday_coupon_template_id;
+    std::optional<int64_t> upgrade_coupon_template_id;  // a welcome coupon on reaching the tier
     std::string privileges;
     int64_t grace_days = 30;
     int64_t version = 1;
@@ -34,7 +35,7 @@ struct Tier {
 
 inline constexpr const char* kTierColumns =
     "id, code, name, rank, qualify_by, window_days, threshold, discount_pct, points_multiplier_pct, "
-    "birthday_points, birthday_coupon_template_id, privileges, grace_days, version";
+    "birthday_points, birthday_coupon_template_id, privileges, grace_days, version, upgrade_coupon_template_id";
 Tier TierFromRow(const storage::Row& r);
 nlohmann::json TierJson(const Tier& t);
 

@@ -149,11 +149,12 @@ Status MemberRepository::Insert(MemberRecord& r, const security::Principal& acto
     r.version = 1;
     r.updated_by = actor.id;
     r.updated_by_name = actor.name;
+    r.loyalty.referral_code = NewReferralCode();
     Params params{r.member_no, r.name, FoldText(r.name), ToPinyin(r.name).full, r.gender};
     for (auto& v : PersonalColumns(r)) params.push_back(std::move(v));
     for (Value v : {Value(r.company), Value(r.category), Value(r.home_store_id), Value(r.source), Value(r.referrer_id),
                     Value(r.guide_id), Value(r.notes), Value(r.custom_fields), Value(r.status), Value(now), Value(now),
-                    Value(actor.id), Value(actor.id), Value(actor.name), Value(NewReferralCode())}) {
+                    Value(actor.id), Value(actor.id), Value(actor.name), Value(r.loyalty.referral_code)}) {
         params.push_back(std::move(v));
     }
     auto row = tx_.QueryOne(

@@ -84,6 +84,9 @@ Status ReadMemberInput(http::BodyReader& body, http::RequestContext& ctx, Member
         if (!body.Has("home_store_id")) body.AddError("home_store_id", "field.required");
     }
     ReadOptionalId(body, record.referrer_id, "referrer_id");
+    // A new member may name their referrer by the code on the referrer's card or QR instead.
+    std::optional<std::string> referral_code;
+    if (creating) referral_code = body.Text("referral_code", {.max_chars = 16});
     ReadOptionalId(body, record.guide_id, "guide_id");
     input.tags = body.IntList("tags");
     if (const auto* consents = body.Raw("consents"); consents && !consents->is_null()) {
@@ -125,6 +128,13 @@ Status ReadMemberInput(http::BodyReader& body, http::RequestContext& ctx, Member
         auto store = ctx.tx.QueryOne("SELECT 1 FROM stores WHERE id = ?", {record.home_store_id});
         if (!store.ok()) return store.take_error();
         if (!store->has_value()) errors.push_back({"home_store_id", {"field.not_found", {}}});
+    }
+    if (referral_code && !referral_code->empty()) {
+        auto referrer = ctx.tx.QueryOne("SELECT id FROM members WHERE referral_code = ? AND status = 'active'",
+                                        {*referral_code});
+        if (!referrer.ok()) return referrer.take_error();
+        if (!referrer->has_value()) errors.push_back({"referral_code", {"field.not_found", {}}});
+        else record.referrer_id = (**referrer).Int(0);
     }
     if (record.referrer_id) {
         auto referrer = ctx.tx.QueryOne("SELECT 1 FROM members WHERE id = ? AND status IN ('active', 'archived') AND id <> ?",

@@ -78,6 +78,11 @@ Result<Basket> LoadBasket(http::RequestContext& ctx, const SaleInput& in) {
     if (b.settings.member_day != 0 && loyalty::LocalWeekday(b.sold_at, b.store_timezone) == b.settings.member_day) {
         b.pricing.promo_points_pct = b.settings.member_day_multiplier_pct;
     }
+    if (!b.settings.promo_dates.empty() &&
+        ("," + b.settings.promo_dates + ",").find("," + loyalty::LocalDate(b.sold_at, b.store_timezone) + ",") !=
+            std::string::npos) {
+        b.pricing.promo_points_pct = std::max(b.pricing.promo_points_pct, b.settings.promo_multiplier_pct);
+    }
 
     std::vector<std::string> codes;
     for (const auto& l : in.lines) codes.push_back(l.sku);
@@ -187,6 +192,17 @@ Status RewardReferral(http::RequestContext& ctx, const Basket& b, int64_t sale_i
                                  .reason = "referral.first_sale", .source_type = "referral",
                                  .source_id = (*referral)->Int(0), .store_id = store_id, .now = b.sold_at};
     STORECRM_TRY(loyalty::AddPoints(ctx.tx, reward, loyalty::PointsExpiry(b.settings.expiry, b.sold_at, b.store_timezone)));
+    if (b.settings.referral_coupon_template_id > 0) {
+        auto tmpl = loyalty::LoadTemplate(ctx.tx, b.settings.referral_coupon_template_id);
+        if (!tmpl.ok()) return tmpl.take_error();
+        if (tmpl->has_value() && (*tmpl)->status == "active") {
+            auto coupon = loyalty::IssueCoupon(ctx.tx, **tmpl, {.member_id = *m.referrer_id, .reason = "referral", .now = b.sold_at});
+            if (!coupon.ok() && coupon.error().code != ErrorCode::kValidation) return coupon.take_error();
+            if (coupon.ok()) {
+                STORECRM_TRY(ctx.tx.Exec("UPDATE referrals SET coupon_id = ? WHERE id = ?", {*coupon, (*referral)->Int(0)}));
+            }
+        }
+    }
     return Ok();
 }
 

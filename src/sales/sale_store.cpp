@@ -130,7 +130,8 @@ Status ReturnCouponsOfSale(storage::Transaction& tx, int64_t sale_id, int64_t no
 
 Status RevokeReferralOfSale(storage::Transaction& tx, int64_t sale_id, int64_t store_id, int64_t now) {
     auto referral = tx.QueryOne(
-        "SELECT id, referrer_id, reward_points FROM referrals WHERE first_sale_id = ? AND status = 'rewarded'", {sale_id});
+        "SELECT id, referrer_id, reward_points, coupon_id FROM referrals WHERE first_sale_id = ? AND status = 'rewarded'",
+        {sale_id});
     if (!referral.ok()) return referral.take_error();
     if (!referral->has_value()) return Ok();
     const auto& r = **referral;
@@ -138,6 +139,11 @@ Status RevokeReferralOfSale(storage::Transaction& tx, int64_t sale_id, int64_t s
     STORECRM_TRY(loyalty::TakeBackPoints(tx, {.member_id = r.Int(1), .points = r.Int(2), .kind = "referral",
                                               .reason = "referral.first_sale_refunded", .source_type = "referral",
                                               .source_id = r.Int(0), .store_id = store_id, .now = now}));
+    // The reward coupon goes too, unless already used (then the points shortfall stands as the cost).
+    if (!r.IsNull(3)) {
+        STORECRM_TRY(tx.Exec("UPDATE coupons SET status = 'voided', version = version + 1 WHERE id = ? AND status = 'issued'",
+                             {r.Int(3)}));
+    }
     STORECRM_TRY(tx.Exec("UPDATE referrals SET status = 'revoked', updated_at = ? WHERE id = ?", {now, r.Int(0)}));
     return Ok();
 }

@@ -145,3 +145,34 @@ test('the points mall: goods with stock, partner vouchers with codes, cancel giv
   const ledger = (await admin.get(`/api/v1/members/${m.id}/points?limit=200`)).body;
   assert.equal(ledger.items.reduce((s, e) => s + e.delta, 0), ledger.balance);
 });
+
+test('rules issue coupons: on reaching a tier, for a referral; double-points days double the points', async () => {
+  const welcome = (await admin.post('/api/v1/coupon-templates', { name: '升级礼券', kind: 'amount_off', amount_off: 500, valid_days: 30 })).body;
+  const thanks = (await admin.post('/api/v1/coupon-templates', { name: '推荐感谢券', kind: 'amount_off', amount_off: 1000, valid_days: 30 })).body;
+  const tier = await admin.post('/api/v1/tiers', { code: 'vip9', name: '会员九', rank: 9, threshold: 100000, upgrade_coupon_template_id: welcome.id });
+  assert.equal(tier.status, 201, tier.text);
+  assert.equal(tier.body.upgrade_coupon_template_id, welcome.id);
+  const today = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+  const set = await admin.put('/api/v1/loyalty/settings', { referral_coupon_template_id: thanks.id, promo_dates: `2020-01-01, ${today}`, promo_multiplier_pct: 300 });
+  assert.equal(set.status, 200, set.text);
+  assert.equal(set.body.promo_dates, `2020-01-01,${today}`);
+  assert.equal(fieldError(await admin.put('/api/v1/loyalty/settings', { promo_dates: '2026-13-01' }), 'promo_dates'), 'Date must be YYYY-MM-DD');
+
+  const referrer = await member();
+  const bad = await admin.post('/api/v1/members', { phone: nextPhone(), home_store_id: store, referral_code: 'NOSUCHCODE' });
+  assert.equal(fieldError(bad, 'referral_code'), 'The referenced record does not exist');
+  const referee = await member({ referral_code: referrer.referral_code });
+  assert.equal(referee.referrer_id, referrer.id, 'the referral code names the referrer');
+  const big = (await admin.post('/api/v1/products', { sku: 'BIG-1', name: '大件', price: 120000 })).body;
+  const sale = await admin.post('/api/v1/sales', { store_id: store, member_id: referee.id, lines: [{ sku: big.sku, quantity: 1 }], payments: [{ method: 'cash', amount: 120000 }] }, { headers: { 'Idempotency-Key': `rules-${referee.id}` } });
+  assert.equal(sale.status, 201, sale.text);
+  assert.equal(sale.body.points_earned, 1200 * 3, 'a double-points day at 300%');
+  assert.equal(sale.body.member.tier.code, 'vip9');
+  const refereeCoupons = (await admin.get(`/api/v1/members/${referee.id}/coupons`)).body.items;
+  assert.deepEqual(refereeCoupons.map((c) => [c.template.name, c.issue_reason]), [['升级礼券', 'tier']]);
+  const referrerCoupons = (await admin.get(`/api/v1/members/${referrer.id}/coupons`)).body.items;
+  assert.deepEqual(referrerCoupons.map((c) => [c.template.name, c.issue_reason, c.status]), [['推荐感谢券', 'referral', 'issued']]);
+  assert.equal((await admin.post(`/api/v1/sales/${sale.body.id}/refunds`, {})).status, 201);
+  assert.equal((await admin.get(`/api/v1/members/${referrer.id}/coupons`)).body.items[0].status, 'voided', 'the reward coupon goes with the refunded first sale');
+  await admin.put('/api/v1/loyalty/settings', { referral_coupon_template_id: 0, promo_dates: '' });
+});
