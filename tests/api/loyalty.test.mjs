@@ -176,3 +176,25 @@ test('rules issue coupons: on reaching a tier, for a referral; double-points day
   assert.equal((await admin.get(`/api/v1/members/${referrer.id}/coupons`)).body.items[0].status, 'voided', 'the reward coupon goes with the refunded first sale');
   await admin.put('/api/v1/loyalty/settings', { referral_coupon_template_id: 0, promo_dates: '' });
 });
+
+test('the tier review moves a member below their tier down after the grace period, with the reason', async () => {
+  const tier = await admin.post('/api/v1/tiers', { code: 'review', name: '复核卡', rank: 20, threshold: 500000, grace_days: 0 });
+  assert.equal(tier.status, 201, tier.text);
+  const m = await member();
+  const product = (await admin.post('/api/v1/products', { sku: 'REVIEW-1', name: '高价品', price: 600000 })).body;
+  const sale = await admin.post('/api/v1/sales', { store_id: store, member_id: m.id, lines: [{ sku: product.sku, quantity: 1 }], payments: [{ method: 'bank_card', amount: 600000 }] }, { headers: { 'Idempotency-Key': `review-${m.id}` } });
+  assert.equal(sale.status, 201, sale.text);
+  assert.equal(sale.body.member.tier.code, 'review');
+  assert.equal((await admin.post(`/api/v1/sales/${sale.body.id}/refunds`, {})).status, 201);
+  // Refunds do not downgrade at once; the review (every second in this test server) does.
+  let view;
+  for (let i = 0; i < 40; i++) {
+    await new Promise((res) => setTimeout(res, 250));
+    view = (await admin.get(`/api/v1/members/${m.id}/tier`)).body;
+    if (view.history[0]?.reason === 'downgrade') break;
+  }
+  assert.equal(view.history[0].reason, 'downgrade');
+  assert.equal(view.history[0].from_tier_name, '复核卡');
+  assert.notEqual(view.current?.code, 'review');
+  assert.equal(view.history[1].reason, 'upgrade');
+});
