@@ -190,8 +190,9 @@ int Http(const std::string& ports, const std::string& token_file, const std::str
     auto next = [&] {
         const int64_t index = static_cast<int64_t>(rng() % static_cast<uint64_t>(members));
         const int64_t member = fixture.first_member + index;
-        nlohmann::json body = {{"store_id", fixture.store_id}, {"terminal", "BENCH"}, {"member_id", member},
-                               {"points_redeemed", kPointsPerSale}};
+        // Each till numbers its own receipts: spread the requests over 64 terminals, as 64 tills would.
+        nlohmann::json body = {{"store_id", fixture.store_id}, {"terminal", "T" + std::to_string(sequence % 64)},
+                               {"member_id", member}, {"points_redeemed", kPointsPerSale}};
         body["lines"] = nlohmann::json::array();
         for (const auto& item : kBasket) body["lines"].push_back({{"sku", item.sku}, {"quantity", item.quantity}});
         if (next_coupon[index] <= coupons_per_member) {

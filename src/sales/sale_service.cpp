@@ -381,17 +381,6 @@ Result<json> CompleteSale(http::RequestContext& ctx) {
     }
     STORECRM_TRY(loyalty::MarkCouponsUsed(ctx.tx, b.coupons, *sale_id, now));
 
-    // Stock, in product order so concurrent sales lock rows in the same order.
-    std::vector<size_t> order(b.products.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](size_t x, size_t y) { return b.products[x].id < b.products[y].id; });
-    for (size_t i : order) {
-        STORECRM_TRY(catalog::MoveStock(ctx.tx, {.store_id = in.store_id, .product_id = b.products[i].id,
-                                                 .quantity = -b.pricing.lines[i].quantity, .reason = "sale",
-                                                 .source_type = "sale", .source_id = *sale_id,
-                                                 .operator_id = OperatorOf(ctx.principal), .now = now}));
-    }
-
     if (b.member) {
         const int64_t member_id = b.member->id;
         if (r.points_redeemed > 0) {
@@ -413,6 +402,18 @@ Result<json> CompleteSale(http::RequestContext& ctx) {
         STORECRM_TRY(loyalty::UpgradeIfQualified(ctx.tx, member_id, now, "sale", *sale_id));
         if (*purchases == 1) STORECRM_TRY(RewardReferral(ctx, b, *sale_id, in.store_id));
     }
+    // Stock last, in product order: every till of a store updates the same few stock rows, so
+    // they are locked (PostgreSQL) for as short a time as possible and always in one order.
+    std::vector<size_t> order(b.products.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](size_t x, size_t y) { return b.products[x].id < b.products[y].id; });
+    for (size_t i : order) {
+        STORECRM_TRY(catalog::MoveStock(ctx.tx, {.store_id = in.store_id, .product_id = b.products[i].id,
+                                                 .quantity = -b.pricing.lines[i].quantity, .reason = "sale",
+                                                 .source_type = "sale", .source_id = *sale_id,
+                                                 .operator_id = OperatorOf(ctx.principal), .now = now}));
+    }
+
     return SaleViewJson(ctx.tx, WrittenSale(ctx, b, in, r, *sale_id, receipt_no));
 }
 
