@@ -55,6 +55,14 @@ export interface Member {
   pii_masked: boolean
   /** Set when the requested id was merged into this member. */
   merged_from?: number
+  /** Loyalty and purchase figures (amounts in fen). */
+  tier?: { id: number; name: string } | null
+  points_balance?: number
+  total_spend?: number
+  purchase_count?: number
+  average_order_value?: number
+  last_purchase_at?: string | null
+  referral_code?: string
 }
 
 /** Filters of `GET /members` (also used by the CSV export and bulk tagging). */
@@ -74,6 +82,15 @@ export interface MemberFilter {
   consent?: ConsentChannel | ''
   guide_id?: number | null
   status?: MemberStatus | ''
+  tier_id?: number | ''
+  /** Total spend range in fen. */
+  spend_min?: number | null
+  spend_max?: number | null
+  purchases_min?: number | null
+  purchases_max?: number | null
+  /** YYYY-MM-DD. */
+  last_purchase_from?: string
+  last_purchase_to?: string
   /** Custom-field filters, sent as `cf.<key>=value`. */
   cf?: Record<string, string | number | null | undefined>
 }

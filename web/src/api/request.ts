@@ -71,6 +71,8 @@ export type Query = Record<string, QueryValue>
 export interface RequestOptions {
   query?: Query
   body?: unknown
+  /** A non-JSON body sent as is (e.g. a CSV upload) with its Content-Type. */
+  raw?: { data: string | Blob; type: string }
   headers?: Record<string, string>
   signal?: AbortSignal
   /** Do not run the 401 / password-change redirects (sign-in, start-up `GET /me`). */
@@ -139,7 +141,10 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
     if (csrf) headers['X-CSRF-Token'] = csrf
   }
   let body: BodyInit | undefined
-  if (opts.body !== undefined) {
+  if (opts.raw !== undefined) {
+    headers['Content-Type'] = opts.raw.type
+    body = opts.raw.data
+  } else if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json'
     body = JSON.stringify(opts.body)
   }

@@ -5,6 +5,9 @@ import { coreRoutes } from './routes/core'
 import { memberRoutes } from './routes/modules/members'
 import { systemRoutes } from './routes/modules/system'
 import { profileRoutes } from './routes/modules/profile'
+import { salesRoutes } from './routes/modules/sales'
+import { catalogRoutes } from './routes/modules/catalog'
+import { loyaltyRoutes } from './routes/modules/loyalty'
 import { firstAllowedPath } from './menu'
 import { useAuthStore } from '@/stores/auth'
 import { t } from '@/locales'
@@ -22,7 +25,10 @@ const routes: RouteRecordRaw[] = [
         name: 'Home',
         component: () => import('@/views/error/not-found.vue'),
       },
+      ...salesRoutes,
       ...memberRoutes,
+      ...loyaltyRoutes,
+      ...catalogRoutes,
       ...systemRoutes,
       ...profileRoutes,
       {
@@ -70,8 +76,8 @@ router.beforeEach(async (to) => {
     return to.name === 'ChangePassword' ? true : { name: 'ChangePassword' }
   }
   if (to.name === 'ChangePassword') return { name: 'Profile' }
-  if (to.name === 'Home') return firstAllowedPath(auth.can)
-  if (!auth.can(to.meta.permission)) return { name: 'Forbidden' }
+  if (to.name === 'Home') return firstAllowedPath(auth.can, auth.canAny)
+  if (!auth.can(to.meta.permission) || !auth.canAny(to.meta.permissionAny)) return { name: 'Forbidden' }
   return true
 })
 

@@ -2,6 +2,9 @@ import type { Component } from 'vue'
 import { memberRoutes } from './routes/modules/members'
 import { systemRoutes } from './routes/modules/system'
 import { profileRoutes } from './routes/modules/profile'
+import { salesRoutes } from './routes/modules/sales'
+import { catalogRoutes } from './routes/modules/catalog'
+import { loyaltyRoutes } from './routes/modules/loyalty'
 
 export interface MenuItem {
   path: string
@@ -9,6 +12,7 @@ export interface MenuItem {
   title: string
   icon?: Component
   permission?: string | string[]
+  permissionAny?: string[]
 }
 
 export interface MenuGroup {
@@ -26,18 +30,22 @@ function items(routes: typeof memberRoutes): MenuItem[] {
       title: r.meta!.title!,
       icon: r.meta!.icon,
       permission: r.meta!.permission,
+      permissionAny: r.meta!.permissionAny,
     }))
 }
 
 /** The side menu; entries are filtered by the user's permissions in the layout. */
 export const menuGroups: MenuGroup[] = [
   { key: 'members', title: 'menu.groupMembers', items: items(memberRoutes) },
+  { key: 'sales', title: 'menu.groupSales', items: items(salesRoutes) },
+  { key: 'loyalty', title: 'menu.groupLoyalty', items: items(loyaltyRoutes) },
+  { key: 'catalog', title: 'menu.groupCatalog', items: items(catalogRoutes) },
   { key: 'system', title: 'menu.groupSystem', items: items(systemRoutes) },
   { key: 'me', title: 'menu.groupMe', items: items(profileRoutes) },
 ]
 
 /** First page the user may open (the home redirect). */
-export function firstAllowedPath(can: (p?: string | string[]) => boolean): string {
-  for (const g of menuGroups) for (const i of g.items) if (can(i.permission)) return i.path
+export function firstAllowedPath(can: (p?: string | string[]) => boolean, canAny: (p?: string[]) => boolean = () => true): string {
+  for (const g of menuGroups) for (const i of g.items) if (can(i.permission) && canAny(i.permissionAny)) return i.path
   return '/profile'
 }

@@ -7,6 +7,8 @@ declare module 'vue-router' {
     title?: string
     /** Permission code(s) needed to open the page (all of them). */
     permission?: string | string[]
+    /** Also needs at least one of these permission codes. */
+    permissionAny?: string[]
     /** Menu icon; a route with an icon and `menu !== false` appears in the side menu. */
     icon?: Component
     menu?: boolean

@@ -26,6 +26,12 @@ export const useAuthStore = defineStore('auth', () => {
     return list.every((p) => permissionSet.value.has(p))
   }
 
+  /** At least one of the permissions (an empty or missing list passes). */
+  function canAny(permissions?: string[]): boolean {
+    if (!permissions || permissions.length === 0) return true
+    return permissions.some((p) => permissionSet.value.has(p))
+  }
+
   function storeName(id: number | null | undefined): string {
     if (id === null || id === undefined) return ''
     const s = stores.value.find((x) => x.id === id)
@@ -122,6 +128,7 @@ export const useAuthStore = defineStore('auth', () => {
     checked,
     signedIn,
     can,
+    canAny,
     storeName,
     fetchMe,
     login,

@@ -6,6 +6,10 @@ import { getCustomFields } from '@/api/custom-fields'
 import type { CustomField } from '@/api/custom-fields'
 import { fetchAll } from '@/api/request'
 import type { Staff } from '@/api/staff'
+import { getTiers } from '@/api/loyalty'
+import type { Tier } from '@/api/loyalty'
+import { getCategories } from '@/api/products'
+import type { ProductCategory } from '@/api/products'
 import { useAuthStore } from './auth'
 
 /**
@@ -17,6 +21,8 @@ export const useLookupStore = defineStore('lookups', () => {
   const tags = ref<Tag[]>([])
   const customFields = ref<CustomField[]>([])
   const staff = ref<Staff[]>([])
+  const tiers = ref<Tier[]>([])
+  const categories = ref<ProductCategory[]>([])
   const loaded = ref<Record<string, boolean>>({})
   const pending: Record<string, Promise<void> | undefined> = {}
 
@@ -58,6 +64,27 @@ export const useLookupStore = defineStore('lookups', () => {
     }, force)
   }
 
+  /** Membership tiers (filters, labels); `GET /tiers` needs `members.read`. */
+  function loadTiers(force = false) {
+    return once('tiers', async () => {
+      tiers.value = (await getTiers()).items ?? []
+    }, force)
+  }
+
+  /** Product categories (flat, with `parent_id`); needs `products.read`. */
+  function loadCategories(force = false) {
+    const auth = useAuthStore()
+    if (!auth.can('products.read')) return Promise.resolve()
+    return once('categories', async () => {
+      categories.value = (await getCategories()).items ?? []
+    }, force)
+  }
+
+  function categoryName(id: number | null | undefined): string {
+    if (id === null || id === undefined) return ''
+    return categories.value.find((c) => c.id === id)?.name ?? `#${id}`
+  }
+
   const tagsByGroup = computed(() =>
     tagGroups.value
       .map((g) => ({ group: g, tags: tags.value.filter((t) => t.group_id === g.id) }))
@@ -83,6 +110,8 @@ export const useLookupStore = defineStore('lookups', () => {
     tags.value = []
     customFields.value = []
     staff.value = []
+    tiers.value = []
+    categories.value = []
     loaded.value = {}
   }
 
@@ -91,7 +120,12 @@ export const useLookupStore = defineStore('lookups', () => {
     tags,
     customFields,
     staff,
+    tiers,
+    categories,
     tagsByGroup,
+    loadTiers,
+    loadCategories,
+    categoryName,
     loadTags,
     loadCustomFields,
     loadStaff,

@@ -42,3 +42,33 @@ export function refName(v: unknown): string {
   }
   return String(v)
 }
+
+/** Amounts are integer fen: 1234 → "¥12.34" (negative: "-¥12.34"). */
+export function formatMoney(fen: number | null | undefined): string {
+  if (fen === null || fen === undefined || Number.isNaN(fen)) return '—'
+  const sign = fen < 0 ? '-' : ''
+  const abs = Math.abs(Math.round(fen))
+  const yuan = Math.floor(abs / 100)
+  const cents = abs % 100
+  return `${sign}¥${yuan.toLocaleString('en-US')}.${cents < 10 ? '0' : ''}${cents}`
+}
+
+/** fen → yuan number (for money inputs). */
+export function fenToYuan(fen: number | null | undefined): number | undefined {
+  if (fen === null || fen === undefined) return undefined
+  return fen / 100
+}
+
+/** yuan number → integer fen. */
+export function yuanToFen(yuan: number | null | undefined): number {
+  if (yuan === null || yuan === undefined || Number.isNaN(yuan)) return 0
+  return Math.round(yuan * 100)
+}
+
+/** "13912345678" → "139****5678"; an already masked or short value is returned as is. */
+export function maskPhone(phone: string | null | undefined): string {
+  if (!phone) return ''
+  const digits = phone.replace(/\s+/g, '')
+  if (digits.includes('*') || digits.length < 7) return digits
+  return `${digits.slice(0, 3)}****${digits.slice(-4)}`
+}

@@ -26,7 +26,10 @@ export const AGE_BANDS: Array<{ key: string; min: number | null; max: number | n
 ]
 
 /** `sort=` values the server accepts; `-` prefix = descending. */
-export const SORT_FIELDS = ['created_at', 'updated_at', 'name', 'member_no', 'category', 'gender', 'home_store_id'] as const
+export const SORT_FIELDS = [
+  'created_at', 'updated_at', 'name', 'member_no', 'category', 'gender', 'home_store_id',
+  'total_spend', 'purchase_count', 'last_purchase_at', 'points_balance', 'average_order_value',
+] as const
 
 export const genderLabel = (g: Gender | null | undefined) => (g ? tOr(`member.gender.${g}`, g) : '')
 export const categoryLabel = (c: Category | null | undefined) => (c ? tOr(`member.category.${c}`, c) : '')
@@ -92,6 +95,13 @@ export function emptyFilter(): MemberFilter {
     consent: '',
     guide_id: null,
     status: '',
+    tier_id: '',
+    spend_min: null,
+    spend_max: null,
+    purchases_min: null,
+    purchases_max: null,
+    last_purchase_from: '',
+    last_purchase_to: '',
     cf: {},
   }
 }
@@ -107,8 +117,11 @@ export const memberListState = reactive({
 /** Number of advanced filters in use (badge on the 高级筛选 button). */
 export function activeFilterCount(f: MemberFilter): number {
   let n = 0
-  const simple: Array<keyof MemberFilter> = ['store_id', 'category', 'source', 'gender', 'birthday_month', 'consent', 'status']
+  const simple: Array<keyof MemberFilter> = ['store_id', 'category', 'source', 'gender', 'birthday_month', 'consent', 'status', 'tier_id']
   for (const k of simple) if (f[k] !== '' && f[k] !== undefined && f[k] !== null) n++
+  if ((f.spend_min ?? null) !== null || (f.spend_max ?? null) !== null) n++
+  if ((f.purchases_min ?? null) !== null || (f.purchases_max ?? null) !== null) n++
+  if (f.last_purchase_from || f.last_purchase_to) n++
   if (f.tags && f.tags.length) n++
   if (f.age_min !== null && f.age_min !== undefined) n++
   if (f.age_max !== null && f.age_max !== undefined) n++
