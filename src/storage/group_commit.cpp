@@ -6,7 +6,10 @@ namespace storecrm::storage {
 // savepoint; Commit releases it and waits for the group's COMMIT.
 class GroupCommitWriter::Member final : public Connection {
 public:
-    explicit Member(GroupCommitWriter& writer) : writer_(writer) {}
+    // The first member of a group needs no savepoint: undoing it is undoing the transaction.
+    // (SQLite slows down badly when a large transaction runs inside a savepoint, and bulk
+    // writers — imports, copies — are usually alone.)
+    Member(GroupCommitWriter& writer, bool savepoint) : writer_(writer), savepoint_(savepoint) {}
 
     Result<Rows> Query(std::string_view sql, const Params& params) override {
         STORECRM_TRY(CheckOpen());
@@ -24,18 +27,24 @@ public:
     Status Commit() override {
         if (ended_) return Error::Internal("commit after the end of the transaction");
         ended_ = true;
-        auto released = writer_.connection_->ExecScript("RELEASE member");
-        if (!released.ok()) {
-            (void)writer_.connection_->ExecScript("ROLLBACK TO member; RELEASE member");
-            (void)writer_.EndTurn(false);
-            return released;
+        if (savepoint_) {
+            auto released = writer_.connection_->ExecScript("RELEASE member");
+            if (!released.ok()) {
+                (void)writer_.connection_->ExecScript("ROLLBACK TO member; RELEASE member");
+                (void)writer_.EndTurn(false);
+                return released;
+            }
         }
         return writer_.EndTurn(true);
     }
     void Rollback() override {
         if (ended_) return;
         ended_ = true;
-        if (writer_.in_transaction_()) (void)writer_.connection_->ExecScript("ROLLBACK TO member; RELEASE member");
+        if (!savepoint_) {
+            writer_.connection_->Rollback();  // nobody else is in the transaction yet
+        } else if (writer_.in_transaction_()) {
+            (void)writer_.connection_->ExecScript("ROLLBACK TO member; RELEASE member");
+        }
         (void)writer_.EndTurn(false);
     }
     Dialect dialect() const override { return writer_.connection_->dialect(); }
@@ -49,6 +58,7 @@ private:
     }
 
     GroupCommitWriter& writer_;
+    bool savepoint_;
     bool ended_ = false;
 };
 
@@ -70,7 +80,8 @@ Result<std::unique_ptr<Transaction>> GroupCommitWriter::Begin() {
         --waiting_;
     }
     if (!got) return Error::Busy("waited too long for the write lock");
-    if (!open_) {
+    const bool first = !open_;
+    if (first) {
         auto begun = connection_->Begin(true);  // BEGIN IMMEDIATE: waits out other processes
         if (!begun.ok()) {
             turn_.unlock();
@@ -80,12 +91,11 @@ Result<std::unique_ptr<Transaction>> GroupCommitWriter::Begin() {
         open_ = true;
         ++group_;
         group_members_ = 0;
-    }
-    if (auto s = connection_->ExecScript("SAVEPOINT member"); !s.ok()) {
+    } else if (auto s = connection_->ExecScript("SAVEPOINT member"); !s.ok()) {
         (void)EndTurn(false);
         return s.take_error();
     }
-    return std::make_unique<Transaction>(std::make_unique<Member>(*this), [](std::unique_ptr<Connection>) {});
+    return std::make_unique<Transaction>(std::make_unique<Member>(*this, !first), [](std::unique_ptr<Connection>) {});
 }
 
 Status GroupCommitWriter::CommitGroup() {
