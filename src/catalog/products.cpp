@@ -51,11 +51,11 @@ Result<std::map<std::string, Product>> ProductsByCode(storage::Transaction& tx, 
 
 Status MoveStock(storage::Transaction& tx, const StockMove& m) {
     // One statement on both engines: concurrent first sales of a product in a store cannot collide.
-    STORECRM_TRY(tx.Exec(
+    STORECRM_TRY(tx.Defer(
         "INSERT INTO stock (store_id, product_id, quantity) VALUES (?, ?, ?) ON CONFLICT (store_id, product_id) "
         "DO UPDATE SET quantity = stock.quantity + excluded.quantity",
         {m.store_id, m.product_id, m.quantity}));
-    STORECRM_TRY(tx.Exec(
+    STORECRM_TRY(tx.Defer(
         "INSERT INTO stock_movements (store_id, product_id, quantity, reason, source_type, source_id, note, operator_id, "
         "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {m.store_id, m.product_id, m.quantity, m.reason, m.source_type, m.source_id, m.note, m.operator_id, m.now}));

@@ -43,9 +43,9 @@ Status DrawFromLots(storage::Transaction& tx, int64_t member_id, int64_t points,
     for (const auto& lot : *lots) {
         if (left == 0) break;
         const int64_t take = std::min(left, lot.Int(1));
-        STORECRM_TRY(tx.Exec("UPDATE points_lots SET remaining = remaining - ? WHERE id = ?", {take, lot.Int(0)}));
-        STORECRM_TRY(tx.Exec("INSERT INTO points_lot_draws (ledger_id, lot_id, points) VALUES (?, ?, ?)",
-                             {ledger_id, lot.Int(0), take}));
+        STORECRM_TRY(tx.Defer("UPDATE points_lots SET remaining = remaining - ? WHERE id = ?", {take, lot.Int(0)}));
+        STORECRM_TRY(tx.Defer("INSERT INTO points_lot_draws (ledger_id, lot_id, points) VALUES (?, ?, ?)",
+                              {ledger_id, lot.Int(0), take}));
         left -= take;
     }
     if (left != 0) return Error::Internal("points lots do not cover the balance of member " + std::to_string(member_id));
@@ -77,7 +77,13 @@ Result<int64_t> AddPoints(storage::Transaction& tx, const PointsChange& c, std::
         "RETURNING id",
         {c.member_id, c.points, c.points, c.now, expires_at});
     if (!lot.ok()) return lot.take_error();
-    return AppendLedger(tx, c, c.points, *balance, (*lot)->Int(0));
+    // Nothing needs this ledger row's id, so it may travel with the next statement.
+    STORECRM_TRY(tx.Defer(
+        "INSERT INTO points_ledger (member_id, delta, balance_after, kind, reason, source_type, source_id, lot_id, "
+        "store_id, operator_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {c.member_id, c.points, *balance, c.kind, c.reason, c.source_type, c.source_id, (*lot)->Int(0), c.store_id,
+         c.operator_id, c.now}));
+    return (*lot)->Int(0);
 }
 
 Result<int64_t> SpendPoints(storage::Transaction& tx, const PointsChange& c) {

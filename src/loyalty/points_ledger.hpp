@@ -29,7 +29,7 @@ struct PointsChange {
 // serial anyway), so concurrent checkouts of one member queue instead of deadlocking.
 Status LockMember(storage::Transaction& tx, int64_t member_id);
 
-// Adds a lot of `points` (expiring at `expires_at`, if any) and its ledger row.
+// Adds a lot of `points` (expiring at `expires_at`, if any) and its ledger row; returns the lot id.
 Result<int64_t> AddPoints(storage::Transaction& tx, const PointsChange& change, std::optional<int64_t> expires_at);
 
 // Takes `points` from the oldest lots; points.insufficient when the balance is lower.

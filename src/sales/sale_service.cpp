@@ -376,7 +376,7 @@ Result<json> CompleteSale(http::RequestContext& ctx) {
     for (const auto& p : in.payments) STORECRM_TRY(InsertPayment(ctx.tx, *sale_id, p.method, p.amount));
     if (r.points_value > 0) STORECRM_TRY(InsertPayment(ctx.tx, *sale_id, "points", r.points_value));
     for (size_t i = 0; i < b.coupons.size(); ++i) {
-        STORECRM_TRY(ctx.tx.Exec("INSERT INTO sale_coupons (sale_id, coupon_id, discount) VALUES (?, ?, ?)",
+        STORECRM_TRY(ctx.tx.Defer("INSERT INTO sale_coupons (sale_id, coupon_id, discount) VALUES (?, ?, ?)",
                                  {*sale_id, b.coupons[i].coupon_id, r.coupon_discounts[i]}));
     }
     STORECRM_TRY(loyalty::MarkCouponsUsed(ctx.tx, b.coupons, *sale_id, now));

@@ -32,7 +32,7 @@ Status InsertSaleLine(storage::Transaction& tx, int64_t sale_id, int64_t line_no
 }
 
 Status InsertPayment(storage::Transaction& tx, int64_t sale_id, const std::string& method, int64_t amount) {
-    STORECRM_TRY(tx.Exec("INSERT INTO sale_payments (sale_id, method, amount) VALUES (?, ?, ?)", {sale_id, method, amount}));
+    STORECRM_TRY(tx.Defer("INSERT INTO sale_payments (sale_id, method, amount) VALUES (?, ?, ?)", {sale_id, method, amount}));
     return Ok();
 }
 

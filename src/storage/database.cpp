@@ -64,6 +64,8 @@ Result<ExecResult> Transaction::Exec(std::string_view sql, const Params& params)
     return connection_->Exec(sql, params);
 }
 
+Status Transaction::Defer(std::string_view sql, const Params& params) { return connection_->Defer(sql, params); }
+
 Status Transaction::Commit() {
     auto status = connection_->Commit();
     if (status.ok()) done_ = true;

@@ -83,6 +83,14 @@ public:
     virtual Result<Rows> Query(std::string_view sql, const Params& params) = 0;
     virtual Result<ExecResult> Exec(std::string_view sql, const Params& params) = 0;
     virtual Status ExecScript(std::string_view sql) = 0;  // several statements, no parameters
+    // A write whose outcome the caller does not need at once: the backend may hold it back and
+    // send it with the next statement or the COMMIT (PostgreSQL pipelines them into one round
+    // trip). Its failure surfaces from that later call, and fails the transaction.
+    virtual Status Defer(std::string_view sql, const Params& params) {
+        auto r = Exec(sql, params);
+        if (!r.ok()) return r.take_error();
+        return Ok();
+    }
     virtual Status Begin(bool write) = 0;
     virtual Status Commit() = 0;
     virtual void Rollback() = 0;
@@ -103,6 +111,9 @@ public:
     // The first row, or nullopt if none.
     Result<std::optional<Row>> QueryOne(std::string_view sql, const Params& params = {});
     Result<ExecResult> Exec(std::string_view sql, const Params& params = {});
+    // See Connection::Defer: for writes whose row count does not matter (ledger inserts, stock
+    // moves); a failure comes back from a later call or from Commit().
+    Status Defer(std::string_view sql, const Params& params = {});
     Status Commit();
     Dialect dialect() const { return connection_->dialect(); }
     Connection& connection() { return *connection_; }

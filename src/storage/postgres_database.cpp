@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <condition_variable>
+#include <optional>
 #include <mutex>
 #include <unordered_map>
 
@@ -62,7 +63,7 @@ public:
     ~PostgresConnection() override { PQfinish(conn_); }
 
     Result<Rows> Query(std::string_view sql, const Params& params) override {
-        auto result = Run(sql, params);
+        auto result = pending_.empty() ? Run(sql, params) : RunPipelined(sql, params);
         if (!result.ok()) return result.take_error();
         PGresult* r = (*result)->get();
         Rows rows;
@@ -79,13 +80,17 @@ public:
     }
 
     Result<ExecResult> Exec(std::string_view sql, const Params& params) override {
-        auto result = Run(sql, params);
+        auto result = pending_.empty() ? Run(sql, params) : RunPipelined(sql, params);
         if (!result.ok()) return result.take_error();
         const char* affected = PQcmdTuples((*result)->get());
         return ExecResult{affected && *affected ? std::stoll(affected) : 0};
     }
 
     Status ExecScript(std::string_view sql) override {
+        if (!pending_.empty()) {
+            auto flushed = RunPipelined("SELECT 1", {});
+            if (!flushed.ok()) return flushed.take_error();
+        }
         PgResult r(PQexec(conn_, std::string(sql).c_str()));
         const auto status = PQresultStatus(r.get());
         if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return PostgresError(conn_, r.get(), "script");
@@ -99,18 +104,132 @@ public:
             statements_.clear();
             if (PQstatus(conn_) != CONNECTION_OK) return PostgresError(conn_, nullptr, "reconnect");
         }
-        return ExecScript(write ? "BEGIN" : "BEGIN READ ONLY");
+        // Sent with the first statement of the transaction, in one round trip.
+        pending_.clear();
+        pending_.push_back({write ? "BEGIN" : "BEGIN READ ONLY", {}, false});
+        return Ok();
     }
 
-    Status Commit() override { return ExecScript("COMMIT"); }
+    Status Defer(std::string_view sql, const Params& params) override {
+        pending_.push_back({std::string(sql), params, true});
+        return Ok();
+    }
+
+    Status Commit() override {
+        if (pending_.empty()) return ExecScript("COMMIT");
+        if (pending_.size() == 1 && !pending_.front().prepared) {
+            pending_.clear();  // BEGIN never sent: there is nothing to commit
+            return Ok();
+        }
+        auto committed = RunPipelined("COMMIT", {}, false);
+        if (!committed.ok()) return committed.take_error();
+        return Ok();
+    }
 
     void Rollback() override {
+        pending_.clear();  // never sent, so never started on the server
         if (PQtransactionStatus(conn_) != PQTRANS_IDLE) (void)ExecScript("ROLLBACK");
     }
 
     Dialect dialect() const override { return Dialect::kPostgres; }
 
 private:
+    struct Pending {
+        std::string sql;
+        Params params;
+        bool prepared;  // false: a bare command (BEGIN, COMMIT) sent as is
+    };
+
+    // The text form of the parameters, as PQexecPrepared / PQsendQueryPrepared take them.
+    struct Bound {
+        std::vector<std::string> text;
+        std::vector<const char*> values;
+        std::vector<int> lengths;
+        std::vector<int> formats;
+    };
+    static Bound Bind(const Params& params) {
+        Bound b;
+        b.text.resize(params.size());
+        b.values.assign(params.size(), nullptr);
+        b.lengths.assign(params.size(), 0);
+        b.formats.assign(params.size(), 0);
+        for (size_t i = 0; i < params.size(); ++i) {
+            const auto& d = params[i].data();
+            if (std::holds_alternative<std::monostate>(d)) continue;
+            if (auto v = std::get_if<int64_t>(&d)) b.text[i] = std::to_string(*v);
+            else if (auto v = std::get_if<double>(&d)) b.text[i] = std::to_string(*v);
+            else if (auto v = std::get_if<std::string>(&d)) b.text[i] = *v;
+            else if (auto v = std::get_if<Blob>(&d)) {
+                b.text[i] = v->bytes;
+                b.formats[i] = 1;  // binary: bytea goes as raw bytes
+            }
+        }
+        for (size_t i = 0; i < params.size(); ++i) {
+            if (!std::holds_alternative<std::monostate>(params[i].data())) {
+                b.values[i] = b.text[i].data();
+                b.lengths[i] = static_cast<int>(b.text[i].size());
+            }
+        }
+        return b;
+    }
+
+    // Sends what is pending and then (sql, params) in one pipeline — one round trip — and
+    // returns the last statement's result. The first failure aborts the rest (the server
+    // skips them) and is returned.
+    Result<std::unique_ptr<PgResult>> RunPipelined(std::string_view sql, const Params& params, bool prepared = true) {
+        std::vector<Pending> batch = std::move(pending_);
+        pending_.clear();
+        batch.push_back({std::string(sql), params, prepared});
+        std::vector<std::string> names(batch.size());
+        if (statements_.size() + batch.size() > 512) {  // make room first: Prepare must not evict mid-batch
+            PgResult r(PQexec(conn_, "DEALLOCATE ALL"));
+            statements_.clear();
+        }
+        for (size_t i = 0; i < batch.size(); ++i) {  // statements are prepared outside the pipeline
+            if (!batch[i].prepared) continue;
+            auto name = Prepare(batch[i].sql);
+            if (!name.ok()) return name.take_error();
+            names[i] = *name;
+        }
+        if (PQenterPipelineMode(conn_) != 1) return PostgresError(conn_, nullptr, "pipeline");
+        for (size_t i = 0; i < batch.size(); ++i) {
+            int sent;
+            if (batch[i].prepared) {
+                Bound b = Bind(batch[i].params);
+                sent = PQsendQueryPrepared(conn_, names[i].c_str(), static_cast<int>(b.values.size()), b.values.data(),
+                                           b.lengths.data(), b.formats.data(), 0);
+            } else {
+                sent = PQsendQueryParams(conn_, batch[i].sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0);
+            }
+            if (sent != 1) break;
+        }
+        PQpipelineSync(conn_);
+        std::optional<Error> failure;
+        std::unique_ptr<PgResult> last;
+        for (size_t i = 0; i < batch.size(); ++i) {
+            auto result = std::make_unique<PgResult>(PQgetResult(conn_));
+            if (!result->get()) break;  // the send loop stopped early
+            const auto status = PQresultStatus(result->get());
+            if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && !failure) {
+                failure = status == PGRES_PIPELINE_ABORTED
+                              ? Error::Internal("pipeline aborted")
+                              : PostgresError(conn_, result->get(), "exec [" + batch[i].sql + "]");
+            }
+            PQclear(PQgetResult(conn_));  // the NULL that ends this statement's results
+            if (i + 1 == batch.size()) last = std::move(result);
+        }
+        // Read up to the sync point, then leave pipeline mode.
+        for (PGresult* r = PQgetResult(conn_); r; r = PQgetResult(conn_)) {
+            const bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+            PQclear(r);
+            if (sync) break;
+        }
+        PQexitPipelineMode(conn_);
+        if (failure) return *failure;
+        if (!last) return PostgresError(conn_, nullptr, "pipeline send");
+        return last;
+    }
+
     Result<std::unique_ptr<PgResult>> Run(std::string_view sql, const Params& params) {
         auto name = Prepare(sql);
         if (!name.ok()) return name.take_error();
@@ -182,6 +301,7 @@ private:
     PGconn* conn_;
     std::unordered_map<std::string, std::string> statements_;
     uint64_t statement_counter_ = 0;
+    std::vector<Pending> pending_;  // BEGIN and deferred writes not yet sent
 };
 
 class PostgresDatabase final : public Database {
