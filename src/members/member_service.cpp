@@ -321,7 +321,15 @@ Result<std::vector<int64_t>> MembersMatching(http::RequestContext& ctx, const js
     std::map<std::string, std::string> values;
     std::vector<FieldError> errors;
     for (const auto& [key, value] : filter.items()) {
-        std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+        // The list's query parameters as strings; a JSON list (tags: [1, 2]) reads as "1,2".
+        std::string text;
+        if (value.is_string()) {
+            text = value.get<std::string>();
+        } else if (value.is_array()) {
+            for (const auto& item : value) text += (text.empty() ? "" : ",") + (item.is_string() ? item.get<std::string>() : item.dump());
+        } else {
+            text = value.dump();
+        }
         if (key.rfind("cf.", 0) == 0) custom.emplace_back(key.substr(3), text);
         else if (IsMemberFilterName(key)) values[key] = text;
         else errors.push_back({"filter." + key, {"field.unknown", {}}});
