@@ -3,8 +3,8 @@
 // Debian's Chromium driven by Playwright against a real storecrm over a demo database.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
 import { TestServer } from '../support/server.mjs';
+import { launchBrowser, newPage, field, signIn, text, waitText } from '../support/browser.mjs';
 
 const DEMO_PASSWORD = 'Demo@2026';
 const PHONE = '13955557391';
@@ -40,48 +40,17 @@ before(async () => {
   assert.equal(issued.status, 201, issued.text);
   const coupons = (await api.get(`/api/v1/members/${member.id}/coupons?status=issued`)).body.items;
   couponCode = coupons.find((c) => c.id === issued.body.items[0].coupon_id).code;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
   await server?.stop();
 });
 
-async function newPage(width = 1440, height = 900) {
-  const context = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10000);
-  return page;
-}
 
-// Element Plus puts data-test either on the <input> itself or on its wrapper.
-function field(page, id) {
-  return page.locator(`input[data-test="${id}"], textarea[data-test="${id}"], [data-test="${id}"] input, [data-test="${id}"] textarea`).first();
-}
 
-async function signIn(page, username, password) {
-  await page.goto(`${server.base}/login`);
-  await field(page, 'login-username').fill(username);
-  await field(page, 'login-password').fill(password);
-  await page.locator('[data-test="login-submit"]').click();
-  await page.waitForURL((url) => !url.pathname.startsWith('/login'));
-}
 
-async function text(page, testId) {
-  return (await page.locator(`[data-test="${testId}"]`).first().innerText()).trim();
-}
 
-// Waits until the element shows exactly `expected`.
-async function waitText(page, testId, expected) {
-  await page.waitForFunction(
-    ([id, want]) => document.querySelector(`[data-test="${id}"]`)?.textContent.trim() === want,
-    [testId, expected],
-  );
-}
 
 async function pointsOnMemberPage(page) {
   await page.goto(`${server.base}/members/${member.id}`);
@@ -92,8 +61,8 @@ async function pointsOnMemberPage(page) {
 }
 
 test('checkout with member, coupon and points; receipt; member 360; refund one line', async () => {
-  const page = await newPage();
-  await signIn(page, 'admin', DEMO_PASSWORD);
+  const page = await newPage(browser);
+  await signIn(page, server.base, 'admin', DEMO_PASSWORD);
   await page.goto(`${server.base}/sales/checkout`);
   await page.locator('[data-test="checkout-page"]').waitFor();
 
@@ -204,8 +173,8 @@ test('checkout with member, coupon and points; receipt; member 360; refund one l
 
 test('the checkout page fits a tablet and a phone without horizontal scrolling', async () => {
   for (const [width, height] of [[1024, 768], [390, 844]]) {
-    const page = await newPage(width, height);
-    await signIn(page, 'admin', DEMO_PASSWORD);
+    const page = await newPage(browser, width, height);
+    await signIn(page, server.base, 'admin', DEMO_PASSWORD);
     await page.goto(`${server.base}/sales/checkout`);
     await page.locator('[data-test="checkout-page"]').waitFor();
     await field(page, 'checkout-member-search').fill(PHONE.slice(-4));
@@ -224,8 +193,8 @@ test('the checkout page fits a tablet and a phone without horizontal scrolling',
 });
 
 test('a cashier on a phone sells to a walk-in customer', async () => {
-  const page = await newPage(390, 844);
-  await signIn(page, 'cashier_sh', DEMO_PASSWORD);
+  const page = await newPage(browser, 390, 844);
+  await signIn(page, server.base, 'cashier_sh', DEMO_PASSWORD);
   await page.goto(`${server.base}/sales/checkout`);
   await page.locator('[data-test="checkout-store-name"]').waitFor();
   await field(page, 'checkout-scan').fill('NO-SUCH-CODE');
@@ -248,5 +217,46 @@ test('a cashier on a phone sells to a walk-in customer', async () => {
   assert.equal(found[0].total, PRODUCTS[2].price * 2);
   const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(scrollWidth <= 390, `no horizontal scrolling on the receipt (page is ${scrollWidth} px wide)`);
+  await page.context().close();
+});
+
+test('cash tendered shows the change; F9 checks out and the change is shown again', async () => {
+  const page = await newPage(browser);
+  await signIn(page, server.base, 'admin', DEMO_PASSWORD);
+  await page.goto(`${server.base}/sales/checkout`);
+  await page.locator('[data-test="checkout-page"]').waitFor();
+  await field(page, 'checkout-scan').fill(PRODUCTS[2].sku);
+  await field(page, 'checkout-scan').press('Enter');
+  await waitText(page, 'checkout-total', money(PRODUCTS[2].price));
+  assert.equal(await text(page, 'checkout-submit-shortcut'), 'F9');
+
+  // Too little cash blocks the sale; ¥50 gives ¥14.50 back.
+  await field(page, 'payment-tendered-0').fill('20');
+  await field(page, 'payment-tendered-0').press('Tab');
+  await page.locator('[data-test="field-error-tendered-0"]').waitFor();
+  assert.equal(await page.locator('[data-test="checkout-submit"]').isDisabled(), true);
+  await page.locator('[data-test="payment-tendered-quick-0-5000"]').click();
+  await waitText(page, 'payment-change-0', money(5000 - PRODUCTS[2].price));
+  assert.equal(await page.locator('[data-test="field-error-tendered-0"]').count(), 0);
+
+  // F9 from the scan box pays.
+  await field(page, 'checkout-scan').focus();
+  await page.keyboard.press('F9');
+  await page.locator('[data-test="receipt"]').waitFor();
+  await waitText(page, 'checkout-change-amount', money(5000 - PRODUCTS[2].price));
+  const receiptNo = await text(page, 'receipt-no');
+  const found = (await api.get(`/api/v1/sales?q=${receiptNo}`)).body.items.filter((s) => s.terminal === 'WEB' && s.total === PRODUCTS[2].price);
+  assert.equal(found.length, 1);
+
+  // Ctrl+Enter, typed while still in an amount field, pays the next sale.
+  await page.locator('[data-test="checkout-new"]').click();
+  await field(page, 'checkout-scan').fill(PRODUCTS[1].sku);
+  await field(page, 'checkout-scan').press('Enter');
+  await waitText(page, 'checkout-total', money(PRODUCTS[1].price));
+  await page.waitForFunction(() => !document.querySelector('[data-test="checkout-submit"]')?.disabled);
+  await field(page, 'payment-tendered-0').fill('100');
+  await field(page, 'payment-tendered-0').press('Control+Enter');
+  await page.locator('[data-test="receipt"]').waitFor();
+  await waitText(page, 'checkout-change-amount', money(10000 - PRODUCTS[1].price));
   await page.context().close();
 });

@@ -2,8 +2,8 @@
 // against a real storecrm serving the embedded web app over a demo database.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
 import { TestServer } from '../support/server.mjs';
+import { launchBrowser, newPage, field, signIn } from '../support/browser.mjs';
 
 const DEMO_PASSWORD = 'Demo@2026';
 let server;
@@ -13,35 +13,15 @@ let api;
 before(async () => {
   server = await new TestServer({ demo: true }).start();
   api = await server.signIn('admin', DEMO_PASSWORD, { lang: 'en' });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  browser = await launchBrowser();
 });
 after(async () => {
   await browser?.close();
   await server?.stop();
 });
 
-async function newPage(width = 1440, height = 900) {
-  const context = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10000);
-  return page;
-}
 
-// Element Plus puts data-test either on the <input> itself or on its wrapper.
-function field(page, id) {
-  return page.locator(`input[data-test="${id}"], textarea[data-test="${id}"], [data-test="${id}"] input, [data-test="${id}"] textarea`).first();
-}
 
-async function signIn(page, username, password) {
-  await page.goto(`${server.base}/login`);
-  await field(page, 'login-username').fill(username);
-  await field(page, 'login-password').fill(password);
-  await page.locator('[data-test="login-submit"]').click();
-}
 
 async function searchMembers(page, q) {
   await page.goto(`${server.base}/members`);
@@ -56,8 +36,8 @@ test('a new staff member signs in with the initial password and must change it',
     password: 'Initial#2026',
   });
   assert.equal(created.status, 201);
-  const page = await newPage();
-  await signIn(page, 'fresh', 'Initial#2026');
+  const page = await newPage(browser);
+  await signIn(page, server.base, 'fresh', 'Initial#2026');
   await page.waitForURL(/change-password/);
   // The app refuses to go anywhere else until the password is changed.
   await page.goto(`${server.base}/members`);
@@ -78,8 +58,8 @@ test('a new staff member signs in with the initial password and must change it',
 });
 
 test('register a member after a validation error, then find it by last four and pinyin initials', async () => {
-  const page = await newPage();
-  await signIn(page, 'manager_sh', DEMO_PASSWORD);
+  const page = await newPage(browser);
+  await signIn(page, server.base, 'manager_sh', DEMO_PASSWORD);
   await page.waitForURL(/\/members/);
   await page.goto(`${server.base}/members/new`);
   await field(page, 'member-form-phone').fill('12345');
@@ -104,8 +84,8 @@ test('register a member after a validation error, then find it by last four and 
 
 test('edit a member and tag it; history shows the change', async () => {
   const created = await api.post('/api/v1/members', { phone: '13612340000', name: '编辑前', home_store_id: 1 });
-  const page = await newPage();
-  await signIn(page, 'admin', DEMO_PASSWORD);
+  const page = await newPage(browser);
+  await signIn(page, server.base, 'admin', DEMO_PASSWORD);
   await page.waitForURL(/\/members/);
   await page.goto(`${server.base}/members/${created.body.id}/edit`);
   await field(page, 'member-form-name').fill('编辑后');
@@ -127,8 +107,8 @@ test('edit a member and tag it; history shows the change', async () => {
 test('merge a suggested duplicate', async () => {
   const a = (await api.post('/api/v1/members', { phone: '13600001111', name: '重复甲', birthday: '1988-08-08', home_store_id: 1 })).body;
   const b = (await api.post('/api/v1/members', { phone: '13600002222', name: '重复甲', birthday: '1988-08-08', home_store_id: 1, company: '某公司' })).body;
-  const page = await newPage();
-  await signIn(page, 'admin', DEMO_PASSWORD);
+  const page = await newPage(browser);
+  await signIn(page, server.base, 'admin', DEMO_PASSWORD);
   await page.waitForURL(/\/members/);
   await page.goto(`${server.base}/members/${a.id}`);
   await page.locator('[data-test="member-merge"]:visible').first().click();
@@ -147,8 +127,8 @@ test('merge a suggested duplicate', async () => {
 test('on a phone a cashier sees masked phones and cannot open another store’s member', async () => {
   const other = (await api.get('/api/v1/members?store_id=3&limit=1')).body.items[0];
   const own = (await api.get('/api/v1/members?store_id=1&limit=1')).body.items[0];
-  const page = await newPage(390, 844);
-  await signIn(page, 'cashier_sh', DEMO_PASSWORD);
+  const page = await newPage(browser, 390, 844);
+  await signIn(page, server.base, 'cashier_sh', DEMO_PASSWORD);
   await page.waitForURL(/\/members/);
   const firstCard = page.locator('[data-test="member-row"]').first();
   await firstCard.waitFor();
@@ -166,8 +146,8 @@ test('on a phone a cashier sees masked phones and cannot open another store’s 
 });
 
 test('the interface switches to English and remembers it', async () => {
-  const page = await newPage();
-  await signIn(page, 'analyst', DEMO_PASSWORD);
+  const page = await newPage(browser);
+  await signIn(page, server.base, 'analyst', DEMO_PASSWORD);
   await page.waitForURL(/\/members/);
   assert.match(await page.locator('body').innerText(), /会员列表/);
   await api.get('/api/v1/me');

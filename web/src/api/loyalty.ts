@@ -15,6 +15,10 @@ export interface Tier {
   discount_pct: number
   points_multiplier_pct: number
   birthday_points: number
+  /** Coupon template given in the birthday month (with the birthday points), or null. */
+  birthday_coupon_template_id: number | null
+  /** Coupon template given on reaching the tier (welcome gift), or null. */
+  upgrade_coupon_template_id: number | null
   privileges: string
   grace_days: number
   version: number
@@ -36,6 +40,12 @@ export interface LoyaltySettings {
   checkin_points: number
   referral_points: number
   survey_points: number
+  /** Double-points days: "YYYY-MM-DD,YYYY-MM-DD" ('' = none). */
+  promo_dates: string
+  /** Points multiplier on those days, 100–1000 %. */
+  promo_multiplier_pct: number
+  /** Coupon template given to the referrer on the referee's first purchase (0 = none). */
+  referral_coupon_template_id: number
 }
 
 export type CouponKind = 'amount_off' | 'percent_off' | 'gift'
@@ -178,6 +188,14 @@ export function issueCoupons(templateId: number, memberIds: number[]) {
   return http.post<{ issued: number; items: Array<{ coupon_id: number; member_id: number }> }>(`/coupon-templates/${templateId}/issue`, {
     member_ids: memberIds,
   })
+}
+
+/**
+ * Issue one coupon of the template to every member matching the member list's filters
+ * (`filter` holds the list's query parameters as strings); all or none.
+ */
+export function issueCouponsToFilter(templateId: number, filter: Record<string, string>) {
+  return http.post<{ issued: number; items: Array<{ coupon_id: number; member_id: number }> }>(`/coupon-templates/${templateId}/issue`, { filter })
 }
 
 export function voidCoupon(id: number) {

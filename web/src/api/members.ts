@@ -113,6 +113,8 @@ export interface MemberInput {
   home_store_id?: number | null
   source?: Source
   referrer_id?: number | null
+  /** Create only: the referrer's 推荐码 (instead of `referrer_id`). */
+  referral_code?: string
   guide_id?: number | null
   notes?: string | null
   /** Tag ids. */
@@ -159,6 +161,23 @@ export function memberQuery(f: MemberQuery): Query {
     if (v !== undefined && v !== null && v !== '') q[`cf.${k}`] = v
   }
   return q
+}
+
+/**
+ * The list's filter as a `{filter}` body of the bulk routes: the same query parameters as
+ * `GET /members`, every value a string (arrays comma-joined), empty ones left out.
+ */
+export function memberFilterParams(f: MemberFilter): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [k, v] of Object.entries(memberQuery(f))) {
+    if (v === undefined || v === null || v === '') continue
+    if (Array.isArray(v)) {
+      if (v.length) out[k] = v.join(',')
+    } else {
+      out[k] = String(v)
+    }
+  }
+  return out
 }
 
 /** Search and filter members. */

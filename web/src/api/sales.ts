@@ -175,3 +175,27 @@ export function refundSale(id: number, data: { reason?: string; lines?: Array<{ 
 export function getMemberSales(memberId: number, query: PageQuery = {}) {
   return http.get<Page<Sale>>(`/members/${memberId}/sales`, { ...query })
 }
+
+/** 小票格式: header / footer lines and whether the member and points blocks print. */
+export interface ReceiptTemplate {
+  id: number
+  /** null: the chain default (also answered for a store without its own layout). */
+  store_id: number | null
+  header: string
+  footer: string
+  show_member: boolean
+  show_points: boolean
+  version: number
+}
+
+export type ReceiptTemplateInput = Pick<ReceiptTemplate, 'header' | 'footer' | 'show_member' | 'show_points'>
+
+/** The store's own layout, else the chain default (no `storeId`: the chain default). */
+export function getReceiptTemplate(storeId?: number | null) {
+  return http.get<ReceiptTemplate>('/receipt-template', { store_id: storeId ?? undefined })
+}
+
+/** Save the store's layout, or the chain default without `storeId`. */
+export function saveReceiptTemplate(storeId: number | null, data: ReceiptTemplateInput) {
+  return http.put<ReceiptTemplate>('/receipt-template', data, { query: { store_id: storeId ?? undefined } })
+}

@@ -1,6 +1,7 @@
 /** Labels of the sales / loyalty codes (payment methods, statuses, ledger reasons, coupon rules). */
 import { t, tOr } from '@/locales'
 import type { CouponTemplateBrief } from '@/api/loyalty'
+import type { Gift } from '@/api/mall'
 import { formatMoney } from './format'
 
 export const paymentLabel = (m: string) => tOr(`sale.payment.${m}`, m)
@@ -34,4 +35,10 @@ export function expiryLabel(expiry: string): string {
   const m = /^days:(\d+)$/.exec(expiry)
   if (m) return t('loyalty.expiry.days', { n: m[1] })
   return tOr(`loyalty.expiry.${expiry}`, expiry)
+}
+
+/** "300 积分" or "300 积分 + ¥10.00" for `quantity` pieces of a gift. */
+export function giftPriceText(g: Pick<Gift, 'points' | 'cash'>, quantity = 1): string {
+  const points = t('loyalty.gift.pointsN', { n: g.points * quantity })
+  return g.cash > 0 ? `${points} + ${formatMoney(g.cash * quantity)}` : points
 }

@@ -26,6 +26,8 @@ export interface PaymentRow {
   key: number
   method: PaymentMethod
   amount: number
+  /** Cash only: what the customer handed over (fen), for the change 找零; not sent. */
+  tendered?: number | null
 }
 
 const STORE_KEY = 'storecrm.checkout.store'
@@ -62,6 +64,8 @@ export function useCheckout() {
   const submitFailed = ref(false)
   const submitting = ref(false)
   const sale = ref<Sale | null>(null)
+  /** Change 找零 given back on the last sale's cash (fen), shown with the receipt. */
+  const change = ref(0)
   let attempt: { key: string; body: string } | null = null
   let timer: ReturnType<typeof setTimeout> | undefined
   let seq = 0
@@ -70,6 +74,12 @@ export function useCheckout() {
   const paid = computed(() => payments.value.reduce((s, p) => s + (p.amount || 0), 0))
   const total = computed(() => quote.value?.total ?? 0)
   const remaining = computed(() => total.value - paid.value)
+  /** A cash row whose tendered amount is below what it pays. */
+  const cashShort = computed(() => payments.value.some((p) => p.method === 'cash' && !!p.tendered && p.tendered < (p.amount || 0)))
+  /** The change of the cash rows with a tendered amount. */
+  const cashChange = computed(() =>
+    payments.value.reduce((s, p) => (p.method === 'cash' && p.tendered && p.tendered >= (p.amount || 0) ? s + p.tendered - (p.amount || 0) : s), 0),
+  )
   const canPay = computed(
     () =>
       !!storeId.value &&
@@ -79,6 +89,7 @@ export function useCheckout() {
       !quoting.value &&
       !quoteFailed.value &&
       remaining.value === 0 &&
+      !cashShort.value &&
       !submitting.value,
   )
 
@@ -207,10 +218,12 @@ export function useCheckout() {
     if (!attempt || attempt.body !== text) attempt = { key: newUuid(), body: text }
     submitting.value = true
     submitFailed.value = false
+    const givenBack = cashChange.value
     try {
       const done = await createSale(body, attempt.key)
       attempt = null
       setErrors(null)
+      change.value = givenBack
       sale.value = done
       return done
     } catch (e) {
@@ -232,6 +245,7 @@ export function useCheckout() {
     payments.value = [{ key: nextKey(), method: 'cash', amount: 0 }]
     quote.value = null
     sale.value = null
+    change.value = 0
     attempt = null
     submitFailed.value = false
     setErrors(null)
@@ -258,9 +272,12 @@ export function useCheckout() {
     submitFailed,
     submitting,
     sale,
+    change,
     paid,
     total,
     remaining,
+    cashShort,
+    cashChange,
     canPay,
     addProduct,
     removeLine,

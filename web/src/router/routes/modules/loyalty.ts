@@ -1,7 +1,7 @@
 import type { RouteRecordRaw } from 'vue-router'
-import { Coin, Medal, Ticket } from '@element-plus/icons-vue'
+import { Coin, Medal, Present, Ticket } from '@element-plus/icons-vue'
 
-/** 会员营销: 会员等级, 积分规则, 优惠券. */
+/** 会员营销: 会员等级, 积分规则, 优惠券, 积分商城. */
 export const loyaltyRoutes: RouteRecordRaw[] = [
   {
     path: 'loyalty/tiers',
@@ -21,5 +21,11 @@ export const loyaltyRoutes: RouteRecordRaw[] = [
     component: () => import('@/views/loyalty/coupons.vue'),
     // Marketing manages the templates; store managers only issue them.
     meta: { title: 'menu.coupons', permission: 'members.read', permissionAny: ['loyalty.manage', 'coupons.issue'], icon: Ticket },
+  },
+  {
+    path: 'loyalty/gifts',
+    name: 'LoyaltyGifts',
+    component: () => import('@/views/loyalty/gifts.vue'),
+    meta: { title: 'menu.gifts', permission: 'loyalty.manage', icon: Present },
   },
 ]

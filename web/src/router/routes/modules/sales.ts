@@ -1,7 +1,7 @@
 import type { RouteRecordRaw } from 'vue-router'
-import { List, ShoppingCart } from '@element-plus/icons-vue'
+import { List, Printer, ShoppingCart } from '@element-plus/icons-vue'
 
-/** 销售: 收银台, 交易记录 and a sale's detail. */
+/** 销售: 收银台, 交易记录, a sale's detail and the receipt layout 小票格式. */
 export const salesRoutes: RouteRecordRaw[] = [
   {
     path: 'sales/checkout',
@@ -20,5 +20,11 @@ export const salesRoutes: RouteRecordRaw[] = [
     name: 'SaleDetail',
     component: () => import('@/views/sales/detail.vue'),
     meta: { title: 'menu.saleDetail', permission: 'sales.read', activeMenu: '/sales' },
+  },
+  {
+    path: 'sales/receipt-template',
+    name: 'ReceiptTemplate',
+    component: () => import('@/views/sales/receipt-template.vue'),
+    meta: { title: 'menu.receiptTemplate', permission: 'stores.manage', icon: Printer },
   },
 ]
