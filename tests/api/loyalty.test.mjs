@@ -198,3 +198,49 @@ test('the tier review moves a member below their tier down after the grace perio
   assert.notEqual(view.current?.code, 'review');
   assert.equal(view.history[1].reason, 'upgrade');
 });
+
+test('admin edits: categories refuse cycles, tiers and templates need the current version, coupons void once', async () => {
+  const top = (await admin.post('/api/v1/product-categories', { name: '顶级' })).body;
+  const child = (await admin.post('/api/v1/product-categories', { name: '子类', parent_id: top.id })).body;
+  const cycle = await admin.put(`/api/v1/product-categories/${top.id}`, { parent_id: child.id, version: top.version });
+  assert.equal(cycle.status, 400);
+  assert.equal(fieldError(cycle, 'parent_id'), 'A category cannot move under itself');
+  const renamed = await admin.put(`/api/v1/product-categories/${child.id}`, { name: '子类二', points_multiplier_pct: 150, version: child.version });
+  assert.equal(renamed.status, 200, renamed.text);
+  assert.deepEqual([renamed.body.name, renamed.body.points_multiplier_pct, renamed.body.parent_id], ['子类二', 150, top.id]);
+
+  const tier = (await admin.post('/api/v1/tiers', { code: 'edit', name: '编辑卡', rank: 30, threshold: 1000 })).body;
+  const edited = await admin.put(`/api/v1/tiers/${tier.id}`, { discount_pct: 7, version: tier.version });
+  assert.equal(edited.status, 200, edited.text);
+  assert.equal(edited.body.discount_pct, 7);
+  const stale = await admin.put(`/api/v1/tiers/${tier.id}`, { discount_pct: 9, version: tier.version });
+  assert.equal(stale.status, 409);
+  const clash = await admin.put(`/api/v1/tiers/${tier.id}`, { rank: 9, version: edited.body.version });
+  assert.equal(fieldError(clash, 'rank'), 'Another tier has this rank');
+
+  const tmpl = (await admin.post('/api/v1/coupon-templates', { name: '编辑券', kind: 'amount_off', amount_off: 100, valid_days: 5 })).body;
+  const noAmount = await admin.post('/api/v1/coupon-templates', { name: '无额', kind: 'amount_off', valid_days: 5 });
+  assert.equal(fieldError(noAmount, 'amount_off'), 'Required');
+  const noValidity = await admin.post('/api/v1/coupon-templates', { name: '无期', kind: 'amount_off', amount_off: 100 });
+  assert.match(fieldError(noValidity, 'valid_days'), /validity/);
+  const off = await admin.put(`/api/v1/coupon-templates/${tmpl.id}`, { status: 'inactive', version: tmpl.version });
+  assert.equal(off.status, 200, off.text);
+  const m = await member();
+  const refused = await admin.post(`/api/v1/coupon-templates/${tmpl.id}/issue`, { member_ids: [m.id] });
+  assert.equal(refused.status, 400);
+  assert.equal(fieldError(refused, 'member_ids[0]') ?? fieldError(refused, 'template_id'), 'This coupon template is inactive');
+  const on = await admin.put(`/api/v1/coupon-templates/${tmpl.id}`, { status: 'active', version: off.body.version });
+  const issued = await admin.post(`/api/v1/coupon-templates/${tmpl.id}/issue`, { member_ids: [m.id] });
+  assert.equal(issued.status, 201, issued.text);
+  const couponId = issued.body.items[0].coupon_id;
+  assert.equal((await admin.post(`/api/v1/coupons/${couponId}/void`, {})).body.status, 'voided');
+  const again = await admin.post(`/api/v1/coupons/${couponId}/void`, {});
+  assert.equal(again.status, 409);
+  assert.equal((await admin.get(`/api/v1/members/${m.id}/coupons`)).body.items[0].status, 'voided');
+  assert.equal(on.status, 200);
+
+  const gift = (await admin.post('/api/v1/gifts', { name: '帆布袋', kind: 'goods', points: 100, stock: 1 })).body;
+  const restocked = await admin.put(`/api/v1/gifts/${gift.id}`, { stock: 10, version: gift.version });
+  assert.equal(restocked.body.stock, 10);
+  assert.equal((await admin.put(`/api/v1/gifts/${gift.id}`, { stock: 11, version: gift.version })).status, 409);
+});
