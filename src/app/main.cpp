@@ -76,7 +76,8 @@ int Serve(const CommonOptions& o, http::ServerOptions server_options, const std:
           const SessionPolicy& policy, int64_t job_interval) {
     auto vault = LoadVault(o);
     if (!vault) return 1;
-    auto db = OpenMigrated(o.db, server_options.worker_threads + 1);
+    // A writer may hold a read connection while it prepares (see http::Preparer).
+    auto db = OpenMigrated(o.db, server_options.worker_threads + server_options.write_threads + 1);
     if (!db) return 1;
     {
         auto tx = db->Begin(storage::TxMode::kWrite);
@@ -149,8 +150,10 @@ int main(int argc, char** argv) {
     AddCommon(serve, common);
     serve->add_option("--port", server_options.port, "TCP port")->envname("STORECRM_PORT")->capture_default_str();
     serve->add_option("--address", server_options.address, "Address to bind")->envname("STORECRM_ADDRESS")->capture_default_str();
-    serve->add_option("--workers", server_options.worker_threads, "Worker threads for database work")
+    serve->add_option("--workers", server_options.worker_threads, "Threads for reading requests (GET)")
         ->envname("STORECRM_WORKERS")->capture_default_str();
+    serve->add_option("--write-workers", server_options.write_threads, "Threads for writing requests")
+        ->envname("STORECRM_WRITE_WORKERS")->capture_default_str();
     serve->add_option("--web-root", web_root, "Serve the web app from this directory instead of the embedded copy");
     serve->add_option("--idle-timeout", policy.idle_timeout_seconds, "Session idle timeout, seconds")->capture_default_str();
     serve->add_option("--session-lifetime", policy.absolute_timeout_seconds, "Session absolute timeout, seconds")->capture_default_str();

@@ -78,7 +78,11 @@ bhttp::response<bhttp::string_body> ToBeast(Response&& r, unsigned version, bool
 struct Server::Impl {
     Impl(ServerOptions options, const Router& router, Services& services, const StaticSite& site)
         : options(std::move(options)), router(router), services(services), site(site),
-          io(this->options.io_threads), workers(this->options.worker_threads), acceptor(io), health_timer(io),
+          io(this->options.io_threads),
+          workers(this->options.worker_threads),
+          writers(this->options.write_threads),
+          acceptor(io),
+          health_timer(io),
           signals(io, SIGINT, SIGTERM) {}
 
     class Connection : public std::enable_shared_from_this<Connection> {
@@ -139,8 +143,10 @@ struct Server::Impl {
                 return Send(std::move(r), version, keep_alive, head);
             }
             if (request.path.rfind("/api/", 0) == 0) {
-                asio::post(server_.workers, [self = shared_from_this(), request = std::move(request), version,
-                                             keep_alive, head]() mutable {
+                const bool reads_only = request.method == "GET" || request.method == "HEAD";
+                asio::post(reads_only ? server_.workers : server_.writers,
+                           [self = shared_from_this(), request = std::move(request), version, keep_alive,
+                            head]() mutable {
                     Response response;
                     if (request.path == "/api/v1/openapi.json" && request.method == "GET") {
                         response = Response::Json(200, self->server_.openapi);
@@ -240,7 +246,8 @@ struct Server::Impl {
     const StaticSite& site;
     std::string openapi;
     asio::io_context io;
-    asio::thread_pool workers;
+    asio::thread_pool workers;  // GET and HEAD
+    asio::thread_pool writers;  // everything else
     tcp::acceptor acceptor;
     asio::steady_timer health_timer;
     asio::signal_set signals;
@@ -280,6 +287,7 @@ bool Server::Run() {
     impl.io.run();
     for (auto& t : threads) t.join();
     impl.workers.join();
+    impl.writers.join();
     return true;
 }
 
