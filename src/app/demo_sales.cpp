@@ -160,7 +160,7 @@ Status CreateCatalogue(storage::Transaction& tx, const std::vector<int64_t>& sto
 
 }  // namespace
 
-bool CreateDemoSales(storage::Database& db, const security::FieldVault& vault, int months) {
+bool CreateDemoSales(storage::Database& db, security::FieldVault& vault, int months) {
     auto report = [](const Error& e) {
         std::cerr << "demo sales failed: " << e.message.key << " " << e.internal_detail;
         for (const auto& f : e.fields) std::cerr << " [" << f.field << ": " << f.message.key << "]";
@@ -222,7 +222,7 @@ bool CreateDemoSales(storage::Database& db, const security::FieldVault& vault, i
     }
     std::sort(plan.begin(), plan.end(), [](const PlannedSale& a, const PlannedSale& b) { return a.at < b.at; });
 
-    Services services{.db = &db, .vault = const_cast<security::FieldVault*>(&vault)};
+    Services services{.db = &db, .vault = &vault};
     const security::Principal principal = DemoPrincipal();
     size_t done = 0, refunds = 0;
     std::vector<int64_t> recent_sales;

@@ -9,6 +9,6 @@
 namespace storecrm::app {
 
 // Does nothing (and returns true) if the database already has products.
-bool CreateDemoSales(storage::Database& db, const security::FieldVault& vault, int months);
+bool CreateDemoSales(storage::Database& db, security::FieldVault& vault, int months);
 
 }  // namespace storecrm::app

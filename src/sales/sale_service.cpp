@@ -244,7 +244,6 @@ SaleView WrittenSale(const http::RequestContext& ctx, const Basket& b, const Sal
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::sort(order.begin(), order.end(), [&](size_t x, size_t y) { return b.coupons[x].coupon_id < b.coupons[y].coupon_id; });
     for (size_t i : order) v.coupons.push_back({b.coupons[i].rule.code, r.coupon_discounts[i], b.coupons[i].name});
-    v.refunds = json::array();
     return v;
 }
 

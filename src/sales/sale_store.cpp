@@ -228,11 +228,8 @@ Result<SaleView> LoadSaleView(storage::Transaction& tx, int64_t sale_id) {
         "WHERE sale_id = ? ORDER BY id",
         {sale_id});
     if (!refunds.ok()) return refunds.take_error();
-    v.refunds = json::array();
     for (const auto& r : *refunds) {
-        v.refunds.push_back({{"id", r.Int(0)}, {"amount", r.Int(1)}, {"points_reversed", r.Int(2)},
-                             {"points_restored", r.Int(3)}, {"points_shortfall_value", r.Int(4)},
-                             {"reason", r.Text(5)}, {"created_at", FormatIsoUtc(r.Int(6))}});
+        v.refunds.push_back({r.Int(0), r.Int(1), r.Int(2), r.Int(3), r.Int(4), r.Text(5), r.Int(6)});
     }
     return v;
 }
@@ -277,7 +274,13 @@ Result<json> SaleViewJson(storage::Transaction& tx, const SaleView& v) {
         sale["coupons"].push_back({{"code", c.code}, {"discount", c.discount}, {"name", c.name}});
         sale["coupon_codes"].push_back(c.code);
     }
-    sale["refunds"] = v.refunds.is_array() ? v.refunds : json::array();
+    sale["refunds"] = json::array();
+    for (const auto& r : v.refunds) {
+        sale["refunds"].push_back({{"id", r.id}, {"amount", r.amount}, {"points_reversed", r.points_reversed},
+                                   {"points_restored", r.points_restored},
+                                   {"points_shortfall_value", r.points_shortfall_value}, {"reason", r.reason},
+                                   {"created_at", FormatIsoUtc(r.created_at)}});
+    }
     sale["member"] = nullptr;
     if (v.member_id) {
         auto m = tx.QueryOne(

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "catalog/products.hpp"
 #include "common/error.hpp"
@@ -85,6 +85,11 @@ struct SaleView {
         int64_t discount = 0;
         std::string name;
     };
+    struct Refund {
+        int64_t id = 0, amount = 0, points_reversed = 0, points_restored = 0, points_shortfall_value = 0;
+        std::string reason;
+        int64_t created_at = 0;
+    };
     int64_t id = 0, store_id = 0;
     std::string terminal, receipt_no;
     std::optional<int64_t> member_id, cashier_id, guide_id;
@@ -97,7 +102,7 @@ struct SaleView {
     std::vector<Line> lines;
     std::vector<Payment> payments;
     std::vector<Coupon> coupons;
-    nlohmann::json refunds;  // array
+    std::vector<Refund> refunds;
 };
 
 Result<SaleView> LoadSaleView(storage::Transaction& tx, int64_t sale_id);
