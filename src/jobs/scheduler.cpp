@@ -132,6 +132,15 @@ void AddStandardJobs(Scheduler& scheduler) {
                            {cutoff, cutoff}));
                        return (*tx)->Commit();
                    }});
+    scheduler.Add({"idempotency.purge", 3600, [](storage::Database& db) -> Status {
+                       auto tx = db.Begin(storage::TxMode::kWrite);
+                       if (!tx.ok()) return tx.take_error();
+                       // A POS retries within minutes; a week covers a till that was offline over
+                       // a long holiday, and the sale itself stays unique by its receipt number.
+                       STORECRM_TRY((*tx)->Exec("DELETE FROM idempotency_keys WHERE created_at < ?",
+                                                {NowUnix() - 7 * 86400}));
+                       return (*tx)->Commit();
+                   }});
     scheduler.Add({"statistics.refresh", 6 * 3600,
                    [](storage::Database& db) -> Status { return db.RefreshStatistics(); }});
 }

@@ -54,7 +54,8 @@ private:
     bool stopping_ = false;
 };
 
-// The jobs every instance runs: purge of ended sessions, planner statistics.
+// The jobs every instance runs: purge of ended sessions and of week-old idempotency keys,
+// planner statistics.
 void AddStandardJobs(Scheduler& scheduler);
 
 }  // namespace storecrm::jobs

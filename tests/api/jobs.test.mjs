@@ -11,11 +11,14 @@ after(async () => {
   await a?.stop();
 });
 
+function sql(server, statement) {
+  return server.backend === 'postgres'
+    ? execFileSync('psql', [server.db, '-At', '-F', '|', '-c', statement]).toString()
+    : execFileSync('sqlite3', ['-separator', '|', server.db, statement]).toString();
+}
+
 function runs(server) {
-  const sql = 'SELECT job, slot, instance FROM job_runs ORDER BY job, slot';
-  const lines = server.backend === 'postgres'
-    ? execFileSync('psql', [server.db, '-At', '-F', '|', '-c', sql]).toString()
-    : execFileSync('sqlite3', ['-separator', '|', server.db, sql]).toString();
+  const lines = sql(server, 'SELECT job, slot, instance FROM job_runs ORDER BY job, slot');
   return lines.trim().split('\n').filter(Boolean).map((l) => {
     const [job, slot, instance] = l.split('|');
     return { job, slot: Number(slot), instance };
@@ -26,11 +29,15 @@ test('two instances polling the same jobs every 200 ms run each slot once', asyn
   a = await new TestServer({ args: ['--job-interval', '1'] }).start();
   b = Object.assign(new TestServer({ args: ['--job-interval', '1'] }), { dir: a.dir, db: a.db, keyFile: a.keyFile, backend: a.backend });
   await b.launch();
+  // A week-old Idempotency-Key goes; a fresh one stays.
+  const now = Math.floor(Date.now() / 1000);
+  sql(a, `INSERT INTO idempotency_keys (owner, key, request_hash, status_code, response_body, created_at) VALUES ('t', 'old', 'h', 201, '{}', ${now - 8 * 86400}), ('t', 'new', 'h', 201, '{}', ${now})`);
   await new Promise((r) => setTimeout(r, 5500));
   await b.stopProcess();
   await a.stopProcess();
   const all = runs(a);
-  for (const job of ['sessions.purge', 'statistics.refresh']) {
+  assert.equal(sql(a, "SELECT key FROM idempotency_keys WHERE owner = 't' ORDER BY key").trim(), 'new');
+  for (const job of ['sessions.purge', 'idempotency.purge', 'statistics.refresh']) {
     const mine = all.filter((r) => r.job === job);
     assert.ok(mine.length >= 3, `${job} ran ${mine.length} times in 5.5 s at a 1 s interval`);
     const slots = new Set(mine.map((r) => r.slot));
