@@ -81,8 +81,7 @@ Result<http::Response> AdjustStock(RequestContext& ctx) {
     if (!ctx.principal.CanAccessStore(*store)) return Error::Field("store_id", "field.store_out_of_scope");
     STORECRM_TRY(CheckProduct(ctx.tx, *product));
     const int64_t now = NowUnix();
-    const std::optional<int64_t> operator_id =
-        ctx.principal.kind == security::Principal::Kind::kStaff ? std::optional<int64_t>(ctx.principal.id) : std::nullopt;
+    const std::optional<int64_t> operator_id = ctx.principal.StaffId();
     STORECRM_TRY(MoveStock(ctx.tx, {.store_id = *store, .product_id = *product, .quantity = quantity.value_or(0),
                                     .reason = "adjustment", .source_type = "staff", .note = note.value_or(""),
                                     .operator_id = operator_id, .now = now}));
@@ -116,8 +115,7 @@ Result<http::Response> TransferStock(RequestContext& ctx) {
     if (!target->has_value()) return Error::Field("to_store_id", "field.not_found");
     STORECRM_TRY(CheckProduct(ctx.tx, *product));
     const int64_t now = NowUnix();
-    const std::optional<int64_t> operator_id =
-        ctx.principal.kind == security::Principal::Kind::kStaff ? std::optional<int64_t>(ctx.principal.id) : std::nullopt;
+    const std::optional<int64_t> operator_id = ctx.principal.StaffId();
     STORECRM_TRY(MoveStock(ctx.tx, {.store_id = *from, .product_id = *product, .quantity = -*quantity,
                                     .reason = "transfer_out", .source_type = "store", .source_id = *to,
                                     .note = note.value_or(""), .operator_id = operator_id, .now = now}));

@@ -151,8 +151,7 @@ Result<http::Response> IssueCoupons(RequestContext& ctx) {
         }
         auto coupon = IssueCoupon(ctx.tx, **tmpl, {.member_id = member->record.id,
                                                    .reason = member_ids->size() > 1 ? "bulk" : "manual",
-                                                   .issued_by = ctx.principal.kind == security::Principal::Kind::kStaff
-                                                                    ? std::optional<int64_t>(ctx.principal.id) : std::nullopt,
+                                                   .issued_by = ctx.principal.StaffId(),
                                                    .now = now});
         if (!coupon.ok()) {
             Error e = coupon.take_error();

@@ -29,10 +29,6 @@ json GiftJson(const storage::Row& r) {
             {"per_member_limit", r.Int(8)}, {"status", r.Text(9)}, {"version", r.Int(10)}};
 }
 
-std::optional<int64_t> OperatorOf(const security::Principal& p) {
-    return p.kind == security::Principal::Kind::kStaff ? std::optional<int64_t>(p.id) : std::nullopt;
-}
-
 Result<std::optional<json>> LoadGift(storage::Transaction& tx, int64_t id) {
     auto row = tx.QueryOne(std::string("SELECT ") + kGiftColumns + " FROM gifts g WHERE g.id = ?", {id});
     if (!row.ok()) return row.take_error();
@@ -201,7 +197,7 @@ Result<http::Response> Redeem(RequestContext& ctx) {
     auto row = ctx.tx.QueryOne(
         "INSERT INTO gift_redemptions (gift_id, member_id, store_id, quantity, points, cash, cash_method, operator_id, "
         "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        {*gift_id, member_id, store, quantity, points, cash, cash_method.value_or(""), OperatorOf(ctx.principal), now});
+        {*gift_id, member_id, store, quantity, points, cash, cash_method.value_or(""), ctx.principal.StaffId(), now});
     if (!row.ok()) return row.take_error();
     const int64_t redemption = (*row)->Int(0);
     if (g["kind"] == "voucher") {
@@ -223,7 +219,7 @@ Result<http::Response> Redeem(RequestContext& ctx) {
     }
     auto spent = SpendPoints(ctx.tx, {.member_id = member_id, .points = points, .kind = "redeem", .reason = "mall.redeem",
                                       .source_type = "redemption", .source_id = redemption, .store_id = store,
-                                      .operator_id = OperatorOf(ctx.principal), .now = now});
+                                      .operator_id = ctx.principal.StaffId(), .now = now});
     if (!spent.ok()) {
         Error e = spent.take_error();
         for (auto& f : e.fields) f.field = "gift_id";
@@ -278,7 +274,7 @@ Result<http::Response> CancelRedemption(RequestContext& ctx) {
     auto back = RestoreSpentPoints(ctx.tx,
                                    {.member_id = member_id, .points = (*r)["points"].get<int64_t>(), .kind = "refund",
                                     .reason = "mall.cancel", .source_type = "redemption", .source_id = *id,
-                                    .store_id = (*r)["store_id"].get<int64_t>(), .operator_id = OperatorOf(ctx.principal),
+                                    .store_id = (*r)["store_id"].get<int64_t>(), .operator_id = ctx.principal.StaffId(),
                                     .now = NowUnix()},
                                    "redemption", *id);
     if (!back.ok()) return back.take_error();
@@ -296,7 +292,7 @@ Result<http::Response> PostCheckIn(RequestContext& ctx) {
     auto member = members::LoadVisibleMember(ctx, repo, *id);
     if (!member.ok()) return member.take_error();
     if (member->record.status != "active") return Error::Field("member_id", "error.member_not_active");
-    auto points = CheckIn(ctx.tx, member->record.id, OperatorOf(ctx.principal), NowUnix());
+    auto points = CheckIn(ctx.tx, member->record.id, ctx.principal.StaffId(), NowUnix());
     if (!points.ok()) return points.take_error();
     if (!points->has_value()) return Error::Conflict("member_id", "points.checked_in_today");
     auto balance = PointsBalance(ctx.tx, member->record.id);

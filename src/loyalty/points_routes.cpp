@@ -112,8 +112,7 @@ Result<http::Response> AdjustPoints(RequestContext& ctx) {
     const int64_t now = NowUnix();
     PointsChange change{.member_id = member_id, .points = std::abs(*points), .kind = "adjust", .reason = *reason,
                         .source_type = "staff", .store_id = member->record.home_store_id,
-                        .operator_id = ctx.principal.kind == security::Principal::Kind::kStaff
-                                           ? std::optional<int64_t>(ctx.principal.id) : std::nullopt,
+                        .operator_id = ctx.principal.StaffId(),
                         .now = now};
     if (*points > 0) {
         STORECRM_TRY(AddPoints(ctx.tx, change, PointsExpiry(settings->expiry, now, tz->has_value() ? (*tz)->Text(0) : "")));

@@ -206,11 +206,6 @@ Status RewardReferral(http::RequestContext& ctx, const Basket& b, int64_t sale_i
     return Ok();
 }
 
-std::optional<int64_t> OperatorOf(const security::Principal& p) {
-    if (p.kind == security::Principal::Kind::kStaff) return p.id;
-    return std::nullopt;
-}
-
 // The sale just written, as GET /sales/{id} would load it.
 SaleView WrittenSale(const http::RequestContext& ctx, const Basket& b, const SaleInput& in, const PricingResult& r,
                      int64_t sale_id, const std::string& receipt_no) {
@@ -220,7 +215,7 @@ SaleView WrittenSale(const http::RequestContext& ctx, const Basket& b, const Sal
     v.terminal = in.terminal;
     v.receipt_no = receipt_no;
     v.member_id = b.member ? std::optional<int64_t>(b.member->id) : std::nullopt;
-    v.cashier_id = OperatorOf(ctx.principal);
+    v.cashier_id = ctx.principal.StaffId();
     v.guide_id = in.guide_id;
     v.sold_at = b.sold_at;
     v.subtotal = r.subtotal;
@@ -364,7 +359,7 @@ Result<json> CompleteSale(http::RequestContext& ctx) {
     const int64_t now = b.sold_at;
     SaleRow sale{.store_id = in.store_id, .terminal = in.terminal, .receipt_no = receipt_no,
                  .member_id = b.member ? std::optional<int64_t>(b.member->id) : std::nullopt,
-                 .cashier_id = OperatorOf(ctx.principal), .guide_id = in.guide_id, .sold_at = now,
+                 .cashier_id = ctx.principal.StaffId(), .guide_id = in.guide_id, .sold_at = now,
                  .created_by_token = ctx.principal.kind == security::Principal::Kind::kApiToken
                                          ? std::optional<int64_t>(ctx.principal.id) : std::nullopt};
     auto sale_id = InsertSale(ctx.tx, sale, r);
@@ -386,14 +381,14 @@ Result<json> CompleteSale(http::RequestContext& ctx) {
             STORECRM_TRY(loyalty::SpendPoints(ctx.tx, {.member_id = member_id, .points = r.points_redeemed,
                                                        .kind = "redeem", .reason = "sale.points_offset",
                                                        .source_type = "sale", .source_id = *sale_id,
-                                                       .store_id = in.store_id, .operator_id = OperatorOf(ctx.principal),
+                                                       .store_id = in.store_id, .operator_id = ctx.principal.StaffId(),
                                                        .now = now}));
         }
         if (r.points_earned > 0) {
             STORECRM_TRY(loyalty::AddPoints(ctx.tx,
                                             {.member_id = member_id, .points = r.points_earned, .kind = "earn",
                                              .reason = "sale.earn", .source_type = "sale", .source_id = *sale_id,
-                                             .store_id = in.store_id, .operator_id = OperatorOf(ctx.principal), .now = now},
+                                             .store_id = in.store_id, .operator_id = ctx.principal.StaffId(), .now = now},
                                             loyalty::PointsExpiry(b.settings.expiry, now, b.store_timezone)));
         }
         auto purchases = RecordPurchase(ctx.tx, member_id, r.total, now);
@@ -410,7 +405,7 @@ Result<json> CompleteSale(http::RequestContext& ctx) {
         STORECRM_TRY(catalog::MoveStock(ctx.tx, {.store_id = in.store_id, .product_id = b.products[i].id,
                                                  .quantity = -b.pricing.lines[i].quantity, .reason = "sale",
                                                  .source_type = "sale", .source_id = *sale_id,
-                                                 .operator_id = OperatorOf(ctx.principal), .now = now}));
+                                                 .operator_id = ctx.principal.StaffId(), .now = now}));
     }
 
     return SaleViewJson(ctx.tx, WrittenSale(ctx, b, in, r, *sale_id, receipt_no));
@@ -468,7 +463,7 @@ Result<json> RefundSale(http::RequestContext& ctx, int64_t sale_id, const Refund
     auto settings = loyalty::LoadSettings(ctx.tx);
     if (!settings.ok()) return settings.take_error();
     const int64_t now = NowUnix();
-    auto refund_id = InsertRefund(ctx.tx, sale, in.reason, OperatorOf(ctx.principal), now);
+    auto refund_id = InsertRefund(ctx.tx, sale, in.reason, ctx.principal.StaffId(), now);
     if (!refund_id.ok()) return refund_id.take_error();
 
     int64_t amount = 0, points_earned_back = 0, points_used_back = 0;
@@ -485,14 +480,14 @@ Result<json> RefundSale(http::RequestContext& ctx, int64_t sale_id, const Refund
         STORECRM_TRY(InsertRefundLine(ctx.tx, *refund_id, l.id, qty, share.amount));
         STORECRM_TRY(catalog::MoveStock(ctx.tx, {.store_id = sale.store_id, .product_id = l.product_id, .quantity = qty,
                                                  .reason = "refund", .source_type = "refund", .source_id = *refund_id,
-                                                 .operator_id = OperatorOf(ctx.principal), .now = now}));
+                                                 .operator_id = ctx.principal.StaffId(), .now = now}));
     }
 
     int64_t restored = 0, reversed = 0, shortfall_value = 0;
     if (sale.member_id) {
         loyalty::PointsChange change{.member_id = *sale.member_id, .kind = "refund", .source_type = "refund",
                                      .source_id = *refund_id, .store_id = sale.store_id,
-                                     .operator_id = OperatorOf(ctx.principal), .now = now};
+                                     .operator_id = ctx.principal.StaffId(), .now = now};
         // Points spent on the returned goods come back first, so they can cover what must be taken.
         if (points_used_back > 0) {
             change.points = points_used_back;

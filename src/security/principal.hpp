@@ -3,6 +3,7 @@
 // with the permissions and store scope every route and query is limited by.
 
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -31,6 +32,10 @@ struct Principal {
     bool Has(std::string_view permission) const { return permissions.count(permission) > 0; }
     bool CanAccessStore(int64_t store_id) const;
     const char* KindName() const;
+    // The staff member acting, for "operator" columns; nullopt for API tokens and the system.
+    std::optional<int64_t> StaffId() const {
+        return kind == Kind::kStaff ? std::optional<int64_t>(id) : std::nullopt;
+    }
 };
 
 // Appends " AND <column> IN (?, ...)" (or nothing for all-store callers, or a clause matching
