@@ -308,6 +308,32 @@ void RawCheckout(RawSqlite& r, const Fixture& f, int64_t member, int64_t coupon,
           {key, now});
 }
 
+// What the raw runs write with: the fixture, unused coupons (member, coupon) and each member's lot.
+struct RawInputs {
+    Fixture fixture;
+    std::vector<std::pair<int64_t, int64_t>> coupons;
+    std::map<int64_t, int64_t> lots;
+};
+
+Result<RawInputs> LoadRawInputs(const std::string& db_url) {
+    auto db = storage::OpenDatabase(db_url, 1);
+    if (!db.ok()) return db.take_error();
+    auto tx = (*db)->Begin(storage::TxMode::kRead);
+    if (!tx.ok()) return tx.take_error();
+    RawInputs in;
+    auto f = LoadFixture(**tx);
+    if (!f.ok()) return f.take_error();
+    in.fixture = *f;
+    auto rows = (*tx)->Query("SELECT member_id, id FROM coupons WHERE status = 'issued' AND template_id = ? LIMIT 400000",
+                             {in.fixture.template_id});
+    if (!rows.ok()) return rows.take_error();
+    for (const auto& r : *rows) in.coupons.emplace_back(r.Int(0), r.Int(1));
+    auto lot_rows = (*tx)->Query("SELECT member_id, MIN(id) FROM points_lots GROUP BY member_id");
+    if (!lot_rows.ok()) return lot_rows.take_error();
+    for (const auto& r : *lot_rows) in.lots[r.Int(0)] = r.Int(1);
+    return in;
+}
+
 void PrintRaw(const std::string& label, int64_t count, double elapsed, std::vector<double>& latencies) {
     Figures f = Summarise(latencies, 0, elapsed);
     std::cout << "  raw " << label << ": " << std::fixed << std::setprecision(0) << std::setw(7)
@@ -317,23 +343,9 @@ void PrintRaw(const std::string& label, int64_t count, double elapsed, std::vect
 }
 
 int RawSqliteRun(const std::string& path, double seconds) {
-    auto db = storage::OpenDatabase(path, 1);
-    if (!db.ok()) return Fail("open", db.error());
-    Fixture fixture;
-    std::vector<std::pair<int64_t, int64_t>> coupons;  // (member, coupon)
-    std::map<int64_t, int64_t> lots;
-    {
-        auto tx = (*db)->Begin(storage::TxMode::kRead);
-        auto f = LoadFixture(**tx);
-        if (!f.ok()) return Fail("fixture", f.error());
-        fixture = *f;
-        auto rows = (*tx)->Query("SELECT member_id, id FROM coupons WHERE status = 'issued' AND template_id = ? LIMIT 400000",
-                                 {fixture.template_id});
-        for (const auto& r : *rows) coupons.emplace_back(r.Int(0), r.Int(1));
-        auto lot_rows = (*tx)->Query("SELECT member_id, MIN(id) FROM points_lots GROUP BY member_id");
-        for (const auto& r : *lot_rows) lots[r.Int(0)] = r.Int(1);
-    }
-    db->reset();
+    auto inputs = LoadRawInputs(path);
+    if (!inputs.ok()) return Fail("fixture (run prepare first)", inputs.error());
+    const auto& [fixture, coupons, lots] = *inputs;
     RawSqlite raw;
     sqlite3_open_v2(path.c_str(), &raw.db, SQLITE_OPEN_READWRITE, nullptr);
     sqlite3_exec(raw.db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", nullptr, nullptr,
@@ -350,7 +362,7 @@ int RawSqliteRun(const std::string& path, double seconds) {
             sqlite3_exec(raw.db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
             for (int i = 0; i < per_tx; ++i, ++next, ++count) {
                 const auto [member, coupon] = coupons[next];
-                RawCheckout(raw, fixture, member, coupon, lots[member], run_id + "-" + std::to_string(next), NowUnix());
+                RawCheckout(raw, fixture, member, coupon, lots.at(member), run_id + "-" + std::to_string(next), NowUnix());
             }
             sqlite3_exec(raw.db, "COMMIT", nullptr, nullptr, nullptr);
             latencies.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
@@ -403,23 +415,9 @@ END $$;
 )";
 
 int RawPostgresRun(const std::string& url, double seconds, int connections) {
-    auto db = storage::OpenDatabase(url, 1);
-    if (!db.ok()) return Fail("open", db.error());
-    Fixture fixture;
-    std::vector<std::pair<int64_t, int64_t>> coupons;
-    std::map<int64_t, int64_t> lots;
-    {
-        auto tx = (*db)->Begin(storage::TxMode::kRead);
-        auto f = LoadFixture(**tx);
-        if (!f.ok()) return Fail("fixture", f.error());
-        fixture = *f;
-        auto rows = (*tx)->Query("SELECT member_id, id FROM coupons WHERE status = 'issued' AND template_id = ? LIMIT 400000",
-                                 {fixture.template_id});
-        for (const auto& r : *rows) coupons.emplace_back(r.Int(0), r.Int(1));
-        auto lot_rows = (*tx)->Query("SELECT member_id, MIN(id) FROM points_lots GROUP BY member_id");
-        for (const auto& r : *lot_rows) lots[r.Int(0)] = r.Int(1);
-    }
-    db->reset();
+    auto inputs = LoadRawInputs(url);
+    if (!inputs.ok()) return Fail("fixture (run prepare first)", inputs.error());
+    const auto& [fixture, coupons, lots] = *inputs;
     {
         PGconn* c = PQconnectdb(url.c_str());
         PGresult* r = PQexec(c, kPgFunction);
@@ -446,7 +444,7 @@ int RawPostgresRun(const std::string& url, double seconds, int connections) {
                 if (i >= coupons.size()) break;
                 const auto [member, coupon] = coupons[i];
                 const std::string values[] = {std::to_string(fixture.store_id), std::to_string(member),
-                                              std::to_string(coupon), std::to_string(lots[member]), products,
+                                              std::to_string(coupon), std::to_string(lots.at(member)), products,
                                               run_id + "-" + std::to_string(i), std::to_string(NowUnix()), total};
                 const char* params[8];
                 for (int k = 0; k < 8; ++k) params[k] = values[k].c_str();

@@ -166,12 +166,9 @@ Result<http::Response> IssueCoupons(RequestContext& ctx) {
 }
 
 Result<http::Response> MemberCoupons(RequestContext& ctx) {
-    auto id = ctx.PathId();
-    if (!id.ok()) return id.take_error();
-    members::MemberRepository repo(ctx.tx, *ctx.services.vault);
-    auto member = members::LoadVisibleMember(ctx, repo, *id);
+    auto member = members::LoadPathMember(ctx);
     if (!member.ok()) return member.take_error();
-    auto items = MemberCouponsJson(ctx.tx, member->record.id, NowUnix(), ctx.request.QueryParam("status").value_or(""));
+    auto items = MemberCouponsJson(ctx.tx, member->id, NowUnix(), ctx.request.QueryParam("status").value_or(""));
     if (!items.ok()) return items.take_error();
     return http::JsonOk({{"items", *items}});
 }

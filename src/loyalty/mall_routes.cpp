@@ -157,12 +157,8 @@ Result<json> LoadRedemption(storage::Transaction& tx, int64_t id) {
 
 // POST /members/{id}/redemptions {gift_id, quantity, store_id, cash_method}
 Result<http::Response> Redeem(RequestContext& ctx) {
-    auto id = ctx.PathId();
-    if (!id.ok()) return id.take_error();
-    members::MemberRepository repo(ctx.tx, *ctx.services.vault);
-    auto member = members::LoadVisibleMember(ctx, repo, *id);
+    auto member = members::LoadPathMember(ctx, true);
     if (!member.ok()) return member.take_error();
-    if (member->record.status != "active") return Error::Field("member_id", "error.member_not_active");
     auto body = http::BodyReader::Parse(ctx.request);
     if (!body.ok()) return body.take_error();
     auto gift_id = body->Int("gift_id", true, 1);
@@ -170,7 +166,7 @@ Result<http::Response> Redeem(RequestContext& ctx) {
     auto store_id = body->Int("store_id", false, 1);
     auto cash_method = body->Choice("cash_method", {"cash", "bank_card", "wechat_pay", "alipay", "other"});
     STORECRM_TRY(body->Finish());
-    const int64_t store = store_id.value_or(member->record.home_store_id);
+    const int64_t store = store_id.value_or(member->home_store_id);
     if (!ctx.principal.CanAccessStore(store)) return Error::Field("store_id", "field.store_out_of_scope");
     auto gift = LoadGift(ctx.tx, *gift_id);
     if (!gift.ok()) return gift.take_error();
@@ -182,7 +178,7 @@ Result<http::Response> Redeem(RequestContext& ctx) {
     if (g["stock"].get<int64_t>() < quantity) {
         return Error::Field("quantity", "gift.out_of_stock", {{"stock", std::to_string(g["stock"].get<int64_t>())}});
     }
-    const int64_t member_id = member->record.id;
+    const int64_t member_id = member->id;
     STORECRM_TRY(LockMember(ctx.tx, member_id));
     if (g["per_member_limit"].get<int64_t>() > 0) {
         auto had = ctx.tx.QueryOne(
@@ -236,13 +232,10 @@ Result<http::Response> Redeem(RequestContext& ctx) {
 }
 
 Result<http::Response> MemberRedemptions(RequestContext& ctx) {
-    auto id = ctx.PathId();
-    if (!id.ok()) return id.take_error();
-    members::MemberRepository repo(ctx.tx, *ctx.services.vault);
-    auto member = members::LoadVisibleMember(ctx, repo, *id);
+    auto member = members::LoadPathMember(ctx);
     if (!member.ok()) return member.take_error();
     auto rows = ctx.tx.Query(std::string(kRedemptionSelect) + " WHERE r.member_id = ? ORDER BY r.id DESC LIMIT 200",
-                             {member->record.id});
+                             {member->id});
     if (!rows.ok()) return rows.take_error();
     json items = json::array();
     for (const auto& r : *rows) {
@@ -286,18 +279,14 @@ Result<http::Response> CancelRedemption(RequestContext& ctx) {
 
 // POST /members/{id}/checkins: the daily check-in 签到, once per day in the member's store.
 Result<http::Response> PostCheckIn(RequestContext& ctx) {
-    auto id = ctx.PathId();
-    if (!id.ok()) return id.take_error();
-    members::MemberRepository repo(ctx.tx, *ctx.services.vault);
-    auto member = members::LoadVisibleMember(ctx, repo, *id);
+    auto member = members::LoadPathMember(ctx, true);
     if (!member.ok()) return member.take_error();
-    if (member->record.status != "active") return Error::Field("member_id", "error.member_not_active");
-    auto points = CheckIn(ctx.tx, member->record.id, ctx.principal.StaffId(), NowUnix());
+    auto points = CheckIn(ctx.tx, member->id, ctx.principal.StaffId(), NowUnix());
     if (!points.ok()) return points.take_error();
     if (!points->has_value()) return Error::Conflict("member_id", "points.checked_in_today");
-    auto balance = PointsBalance(ctx.tx, member->record.id);
+    auto balance = PointsBalance(ctx.tx, member->id);
     if (!balance.ok()) return balance.take_error();
-    return http::JsonOk({{"member_id", member->record.id}, {"points", **points}, {"balance", *balance}}, 201);
+    return http::JsonOk({{"member_id", member->id}, {"points", **points}, {"balance", *balance}}, 201);
 }
 
 }  // namespace

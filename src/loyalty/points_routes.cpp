@@ -39,12 +39,9 @@ Result<http::Response> PutSettings(RequestContext& ctx) {
 
 // GET /members/{id}/points: balance, points expiring within 30 days, the ledger (paged).
 Result<http::Response> MemberPoints(RequestContext& ctx) {
-    auto id = ctx.PathId();
-    if (!id.ok()) return id.take_error();
-    members::MemberRepository repo(ctx.tx, *ctx.services.vault);
-    auto member = members::LoadVisibleMember(ctx, repo, *id);
+    auto member = members::LoadPathMember(ctx);
     if (!member.ok()) return member.take_error();
-    const int64_t member_id = member->record.id;
+    const int64_t member_id = member->id;
     auto page = http::ReadPage(ctx.request, 20, 200);
     if (!page.ok()) return page.take_error();
     const int64_t now = NowUnix();
@@ -91,27 +88,23 @@ Result<http::Response> MemberPoints(RequestContext& ctx) {
 
 // POST /members/{id}/points/adjustments {points (signed, not 0), reason}
 Result<http::Response> AdjustPoints(RequestContext& ctx) {
-    auto id = ctx.PathId();
-    if (!id.ok()) return id.take_error();
-    members::MemberRepository repo(ctx.tx, *ctx.services.vault);
-    auto member = members::LoadVisibleMember(ctx, repo, *id);
+    auto member = members::LoadPathMember(ctx, true);
     if (!member.ok()) return member.take_error();
-    if (member->record.status != "active") return Error::Field("member_id", "error.member_not_active");
     auto body = http::BodyReader::Parse(ctx.request);
     if (!body.ok()) return body.take_error();
     auto points = body->Int("points", true, -10000000, 10000000);
     auto reason = body->Text("reason", {.required = true, .max_chars = 200, .min_chars = 2});
     if (points && *points == 0) body->AddError("points", "points.zero_adjustment");
     STORECRM_TRY(body->Finish());
-    const int64_t member_id = member->record.id;
+    const int64_t member_id = member->id;
     STORECRM_TRY(LockMember(ctx.tx, member_id));
     auto settings = LoadSettings(ctx.tx);
     if (!settings.ok()) return settings.take_error();
-    auto tz = ctx.tx.QueryOne("SELECT timezone FROM stores WHERE id = ?", {member->record.home_store_id});
+    auto tz = ctx.tx.QueryOne("SELECT timezone FROM stores WHERE id = ?", {member->home_store_id});
     if (!tz.ok()) return tz.take_error();
     const int64_t now = NowUnix();
     PointsChange change{.member_id = member_id, .points = std::abs(*points), .kind = "adjust", .reason = *reason,
-                        .source_type = "staff", .store_id = member->record.home_store_id,
+                        .source_type = "staff", .store_id = member->home_store_id,
                         .operator_id = ctx.principal.StaffId(),
                         .now = now};
     if (*points > 0) {

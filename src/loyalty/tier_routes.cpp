@@ -112,18 +112,15 @@ Result<http::Response> UpdateTier(RequestContext& ctx) {
 
 // GET /members/{id}/tier: the tier, progress to the next one, and every change with its reason.
 Result<http::Response> MemberTierView(RequestContext& ctx) {
-    auto id = ctx.PathId();
-    if (!id.ok()) return id.take_error();
-    members::MemberRepository repo(ctx.tx, *ctx.services.vault);
-    auto member = members::LoadVisibleMember(ctx, repo, *id);
+    auto member = members::LoadPathMember(ctx);
     if (!member.ok()) return member.take_error();
-    auto progress = TierProgress(ctx.tx, member->record.id, NowUnix());
+    auto progress = TierProgress(ctx.tx, member->id, NowUnix());
     if (!progress.ok()) return progress.take_error();
     auto rows = ctx.tx.Query(
         "SELECT c.id, c.from_tier_id, f.name, c.to_tier_id, t.name, c.reason, c.detail, c.source_type, c.source_id, "
         "c.created_at FROM tier_changes c LEFT JOIN tiers f ON f.id = c.from_tier_id LEFT JOIN tiers t ON t.id = "
         "c.to_tier_id WHERE c.member_id = ? ORDER BY c.id DESC LIMIT 100",
-        {member->record.id});
+        {member->id});
     if (!rows.ok()) return rows.take_error();
     json history = json::array();
     for (const auto& r : *rows) {

@@ -316,6 +316,16 @@ Status SaveMemberChanges(http::RequestContext& ctx, MemberRepository& repo, cons
     return ctx.Audit({"member.update", "member", std::to_string(before.id), json{{"fields", fields}}.dump()});
 }
 
+Result<MemberRecord> LoadPathMember(http::RequestContext& ctx, bool active_only) {
+    auto id = ctx.PathId();
+    if (!id.ok()) return id.take_error();
+    MemberRepository repo(ctx.tx, *ctx.services.vault);
+    auto member = LoadVisibleMember(ctx, repo, *id);
+    if (!member.ok()) return member.take_error();
+    if (active_only && member->record.status != "active") return Error::Field("member_id", "error.member_not_active");
+    return std::move(member->record);
+}
+
 Result<std::vector<int64_t>> MembersMatching(http::RequestContext& ctx, const json& filter, size_t limit) {
     CustomFilters custom;
     std::map<std::string, std::string> values;

@@ -34,6 +34,9 @@ struct VisibleMember {
     std::optional<int64_t> merged_from;
 };
 Result<VisibleMember> LoadVisibleMember(http::RequestContext& ctx, MemberRepository& repo, int64_t id);
+// The member of the path's {id} as LoadVisibleMember finds it; with `active_only`, one that is
+// not active is a field error on member_id (for routes that add points, coupons, redemptions).
+Result<MemberRecord> LoadPathMember(http::RequestContext& ctx, bool active_only = false);
 
 // Full JSON of one member with tags and consents; masked unless the caller holds members.pii.
 Result<nlohmann::json> MemberJsonFor(http::RequestContext& ctx, MemberRepository& repo, const MemberRecord& record);

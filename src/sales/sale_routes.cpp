@@ -115,17 +115,14 @@ Result<http::Response> ListSales(RequestContext& ctx) {
 // A member's purchases with their lines (the 360° page): any store's sales of a member the
 // caller may see, since the member's history belongs to the member.
 Result<http::Response> MemberSales(RequestContext& ctx) {
-    auto id = ctx.PathId();
-    if (!id.ok()) return id.take_error();
-    members::MemberRepository repo(ctx.tx, *ctx.services.vault);
-    auto member = members::LoadVisibleMember(ctx, repo, *id);
+    auto member = members::LoadPathMember(ctx);
     if (!member.ok()) return member.take_error();
     auto page = http::ReadPage(ctx.request, 10, 100);
     if (!page.ok()) return page.take_error();
-    auto total = ctx.tx.QueryOne("SELECT COUNT(*) FROM sales WHERE member_id = ?", {member->record.id});
+    auto total = ctx.tx.QueryOne("SELECT COUNT(*) FROM sales WHERE member_id = ?", {member->id});
     if (!total.ok()) return total.take_error();
     auto rows = ctx.tx.Query("SELECT id FROM sales WHERE member_id = ? ORDER BY sold_at DESC, id DESC LIMIT ? OFFSET ?",
-                             {member->record.id, page->limit, page->offset});
+                             {member->id, page->limit, page->offset});
     if (!rows.ok()) return rows.take_error();
     json items = json::array();
     for (const auto& r : *rows) {

@@ -14,26 +14,15 @@ let storeB;
 let memberA;
 let memberB;
 let cashier;
-let roles;
-
-async function staffWithRole(username, roleCode, storeIds) {
-  const role = roles.find((r) => r.code === roleCode).id;
-  const r = await admin.post('/api/v1/staff', { username, name: username, role_id: role, store_ids: storeIds, password: 'Initial#2026' });
-  assert.equal(r.status, 201, JSON.stringify(r.body));
-  const c = await server.signIn(username, 'Initial#2026', { lang: 'en' });
-  assert.equal((await c.put('/api/v1/me/password', { current_password: 'Initial#2026', new_password: 'Counter#2026' })).status, 204);
-  return c;
-}
 
 before(async () => {
   server = await new TestServer().start();
   admin = await server.signIn('admin', undefined, { lang: 'en' });
-  roles = (await admin.get('/api/v1/roles')).body.items;
   storeA = (await admin.post('/api/v1/stores', { code: 'A', name: '甲店', type: 'direct', region: '华东' })).body.id;
   storeB = (await admin.post('/api/v1/stores', { code: 'B', name: '乙店', type: 'direct', region: '华南' })).body.id;
   memberA = (await admin.post('/api/v1/members', { phone: '13811112222', name: '甲会员', email: 'jia@example.com', birthday: '1991-06-15', address: '上海市黄浦区南京东路1号', home_store_id: storeA })).body;
   memberB = (await admin.post('/api/v1/members', { phone: '13933334444', name: '乙会员', email: 'yi@example.com', home_store_id: storeB })).body;
-  cashier = await staffWithRole('cashier_a', 'cashier', [storeA]);
+  cashier = await server.staffWithRole(admin, 'cashier_a', 'cashier', [storeA]);
 });
 after(() => server.stop());
 
@@ -51,13 +40,13 @@ test('a cashier of store A can neither see nor change anything of store B', asyn
   const stores = await cashier.get('/api/v1/stores');
   assert.deepEqual(stores.body.items.map((s) => s.id), [storeA]);
   assert.equal((await cashier.get(`/api/v1/stores/${storeB}`)).status, 404);
-  const guide = await staffWithRole('guide_a', 'guide', [storeA]);
+  const guide = await server.staffWithRole(admin, 'guide_a', 'guide', [storeA]);
   assert.equal((await guide.put(`/api/v1/members/${memberB.id}`, { version: 1, name: 'x' })).status, 404);
   assert.equal((await admin.get(`/api/v1/members/${memberB.id}`)).body.name, '乙会员', 'unchanged');
 });
 
 test('a regional manager sees exactly the stores assigned', async () => {
-  const rm = await staffWithRole('region_east', 'regional_manager', [storeA]);
+  const rm = await server.staffWithRole(admin, 'region_east', 'regional_manager', [storeA]);
   assert.deepEqual((await rm.get('/api/v1/stores')).body.items.map((s) => s.id), [storeA]);
   assert.equal((await rm.get(`/api/v1/members/${memberB.id}`)).status, 404);
 });

@@ -10,7 +10,6 @@ let server;
 let admin;
 let storeA;
 let storeB;
-let roles;
 let pos;
 const products = {};
 let silver;
@@ -18,15 +17,6 @@ let couponTmpl;
 
 let phoneSeq = 13600000000;
 const nextPhone = () => String(++phoneSeq);
-
-async function staffWithRole(username, roleCode, storeIds) {
-  const role = roles.find((r) => r.code === roleCode).id;
-  const r = await admin.post('/api/v1/staff', { username, name: username, role_id: role, store_ids: storeIds, password: 'Initial#2026' });
-  assert.equal(r.status, 201, JSON.stringify(r.body));
-  const c = await server.signIn(username, 'Initial#2026', { lang: 'en' });
-  assert.equal((await c.put('/api/v1/me/password', { current_password: 'Initial#2026', new_password: 'Counter#2026' })).status, 204);
-  return c;
-}
 
 async function member(extra = {}) {
   const r = await admin.post('/api/v1/members', { phone: nextPhone(), name: '顾客', home_store_id: storeA, ...extra });
@@ -68,7 +58,6 @@ async function ledgerSum(memberId) {
 before(async () => {
   server = await new TestServer({ args: ['--job-interval', '1'] }).start();
   admin = await server.signIn('admin', undefined, { lang: 'en' });
-  roles = (await admin.get('/api/v1/roles')).body.items;
   storeA = (await admin.post('/api/v1/stores', { code: 'A', name: '甲店', type: 'direct', region: '华东', address: '南京东路1号' })).body.id;
   storeB = (await admin.post('/api/v1/stores', { code: 'B', name: '乙店', type: 'direct', region: '华南' })).body.id;
   const clothes = (await admin.post('/api/v1/product-categories', { name: '服装' })).body;
@@ -364,10 +353,10 @@ test('bad sales are refused with field messages and write nothing', async () => 
 });
 
 test('sales keep to permissions and store scope', async () => {
-  const analyst = await staffWithRole('analyst_s', 'analyst', []);
+  const analyst = await server.staffWithRole(admin, 'analyst_s', 'analyst', []);
   const denied = await analyst.post('/api/v1/sales', { store_id: storeA, lines: [{ sku: 'TEA-01', quantity: 1 }], payments: [{ method: 'cash', amount: 5000 }] }, { headers: { 'Idempotency-Key': randomUUID() } });
   assert.equal(denied.status, 403);
-  const cashierB = await staffWithRole('cashier_b', 'cashier', [storeB]);
+  const cashierB = await server.staffWithRole(admin, 'cashier_b', 'cashier', [storeB]);
   const mB = (await admin.post('/api/v1/members', { phone: nextPhone(), home_store_id: storeB })).body;
   const inA = await sell(cashierB, { store_id: storeA, member_id: mB.id, lines: [{ sku: 'TEA-01', quantity: 1 }], payments: [{ method: 'cash', amount: 5000 }] });
   assert.equal(inA.status, 400);

@@ -94,6 +94,19 @@ export class TestServer {
     return new Client(this.base, opts);
   }
 
+  // A staff member with a built-in role and store scope, created by `admin`, signed in with
+  // the initial password already changed (so every route is open to them).
+  async staffWithRole(admin, username, roleCode, storeIds) {
+    const roles = (await admin.get('/api/v1/roles')).body.items;
+    const role = roles.find((r) => r.code === roleCode).id;
+    const r = await admin.post('/api/v1/staff', { username, name: username, role_id: role, store_ids: storeIds, password: 'Initial#2026' });
+    if (r.status !== 201) throw new Error(`staff ${username}: ${r.status} ${r.text}`);
+    const c = await this.signIn(username, 'Initial#2026', { lang: 'en' });
+    const changed = await c.put('/api/v1/me/password', { current_password: 'Initial#2026', new_password: 'Counter#2026' });
+    if (changed.status !== 204) throw new Error(`password change ${username}: ${changed.status}`);
+    return c;
+  }
+
   async signIn(username, password = ADMIN_PASSWORD, opts = {}) {
     const c = this.client(opts);
     const r = await c.signIn(username, password);
