@@ -15,6 +15,7 @@
 #include "common/messages.hpp"
 #include "http/server.hpp"
 #include "jobs/scheduler.hpp"
+#include "service/routes.hpp"
 #include "http/static_site.hpp"
 #include "security/crypto.hpp"
 #include "security/login_throttle.hpp"
@@ -73,7 +74,7 @@ int Init(const CommonOptions& o, const std::string& user, const std::string& pas
 }
 
 int Serve(const CommonOptions& o, http::ServerOptions server_options, const std::string& web_root,
-          const SessionPolicy& policy, int64_t job_interval) {
+          const SessionPolicy& policy, int64_t job_interval, bool test_clock) {
     auto vault = LoadVault(o);
     if (!vault) return 1;
     // A writer may hold a read connection while it prepares (see http::Preparer).
@@ -87,11 +88,6 @@ int Serve(const CommonOptions& o, http::ServerOptions server_options, const std:
         }
     }
     security::LoginThrottle throttle(60, 20, std::chrono::minutes(5));
-    Services services{.db = db.get(), .vault = &*vault, .throttle = &throttle, .sessions = policy};
-    http::Router router = BuildRouter();
-    http::StaticSite site(web_root);
-    if (site.empty()) spdlog::warn("no web app embedded and no --web-root: serving the API only");
-    http::Server server(server_options, router, services, site);
     // Instance identity for job leases: host, process and a random part (pids repeat).
     char host[256] = {0};
     gethostname(host, sizeof host - 1);
@@ -99,6 +95,14 @@ int Serve(const CommonOptions& o, http::ServerOptions server_options, const std:
                               job_interval);
     jobs::AddStandardJobs(scheduler);
     loyalty::AddLoyaltyJobs(scheduler);
+    service::AddServiceJobs(scheduler, *vault);
+    if (test_clock) spdlog::warn("--test-clock: POST /api/v1/test/clock can move this server's clock (tests only)");
+    Services services{.db = db.get(), .vault = &*vault, .throttle = &throttle, .scheduler = &scheduler,
+                      .sessions = policy, .test_clock = test_clock};
+    http::Router router = BuildRouter();
+    http::StaticSite site(web_root);
+    if (site.empty()) spdlog::warn("no web app embedded and no --web-root: serving the API only");
+    http::Server server(server_options, router, services, site);
     scheduler.Start(job_interval > 0 ? std::chrono::milliseconds(200) : std::chrono::milliseconds(5000));
     spdlog::info("storecrm serving {} on http://{}:{}", db->Describe(), server_options.address, server_options.port);
     const bool served = server.Run();
@@ -159,8 +163,10 @@ int main(int argc, char** argv) {
     serve->add_option("--session-lifetime", policy.absolute_timeout_seconds, "Session absolute timeout, seconds")->capture_default_str();
     serve->add_flag("--secure-cookie", policy.secure_cookie, "Mark the session cookie Secure (behind HTTPS)");
     int64_t job_interval = 0;
+    bool test_clock = false;
     serve->add_option("--job-interval", job_interval,
                       "Run every scheduled job every N seconds instead of its own interval (drills, tests)");
+    serve->add_flag("--test-clock", test_clock, "Let POST /api/v1/test/clock move the clock forward (tests only)");
     serve->add_option("--trusted-proxy", server_options.trusted_proxies,
                       "Address of a reverse proxy whose X-Forwarded-For is believed (repeatable)")
         ->envname("STORECRM_TRUSTED_PROXY");
@@ -210,7 +216,7 @@ int main(int argc, char** argv) {
 
     CLI11_PARSE(cli, argc, argv);
 
-    if (*serve) return Serve(common, server_options, web_root, policy, job_interval);
+    if (*serve) return Serve(common, server_options, web_root, policy, job_interval, test_clock);
     if (*init) return Init(common, admin_user, admin_password);
     if (*migrate) {
         auto db = OpenMigrated(common.db, 1);

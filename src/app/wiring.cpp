@@ -11,6 +11,8 @@
 #include "members/member_service.hpp"
 #include "sales/routes.hpp"
 #include "sales/sale_service.hpp"
+#include "service/routes.hpp"
+#include "jobs/job_routes.hpp"
 #include "staff/routes.hpp"
 #include "storage/migrations.hpp"
 #include "stores/routes.hpp"
@@ -20,6 +22,7 @@ namespace storecrm::app {
 http::Router BuildRouter() {
     static const bool hooks_added = [] {
         members::AddMemberMergeHook(sales::MoveMemberActivity);
+        members::AddMemberMergeHook(service::MoveMemberService);
         members::AddMemberSavedHook(loyalty::OnMemberSaved);
         return true;
     }();
@@ -42,6 +45,14 @@ http::Router BuildRouter() {
     loyalty::RegisterMallRoutes(router);
     sales::RegisterSaleRoutes(router);
     sales::RegisterReceiptRoutes(router);
+    service::RegisterInteractionRoutes(router);
+    service::RegisterTaskRoutes(router);
+    service::RegisterComplaintRoutes(router);
+    service::RegisterSurveyRoutes(router);
+    service::RegisterEventRoutes(router);
+    service::RegisterTodoRoutes(router);
+    service::RegisterServiceSettingsRoutes(router);
+    jobs::RegisterJobRoutes(router);
     return router;
 }
 

@@ -1,19 +1,23 @@
 #include "common/clock.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <cstdio>
 #include <ctime>
 
 namespace storecrm {
 namespace {
 
-int64_t Offset() {
-    static const int64_t offset = [] {
+std::atomic<int64_t>& OffsetCell() {
+    static std::atomic<int64_t> offset = [] {
         const char* env = std::getenv("STORECRM_CLOCK_OFFSET_SECONDS");
-        return env ? std::strtoll(env, nullptr, 10) : 0LL;
+        return env ? static_cast<int64_t>(std::strtoll(env, nullptr, 10)) : int64_t{0};
     }();
     return offset;
 }
+
+int64_t Offset() { return OffsetCell().load(std::memory_order_relaxed); }
 
 }  // namespace
 
@@ -26,6 +30,25 @@ int64_t NowUnixMillis() {
     using namespace std::chrono;
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count() + Offset() * 1000;
 }
+
+std::optional<int> ParseClock(const std::string& s) {
+    if (s.size() != 5 || s[2] != ':') return std::nullopt;
+    for (int i : {0, 1, 3, 4}) {
+        if (s[i] < '0' || s[i] > '9') return std::nullopt;
+    }
+    const int h = (s[0] - '0') * 10 + (s[1] - '0');
+    const int m = (s[3] - '0') * 10 + (s[4] - '0');
+    if (m > 59 || h > 24 || (h == 24 && m != 0)) return std::nullopt;
+    return h * 60 + m;
+}
+
+std::string FormatClock(int minute_of_day) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%02d:%02d", minute_of_day / 60, minute_of_day % 60);
+    return buf;
+}
+
+void AdvanceClock(int64_t seconds) { OffsetCell().fetch_add(seconds, std::memory_order_relaxed); }
 
 std::string FormatIsoUtc(int64_t unix_seconds) {
     std::time_t t = static_cast<std::time_t>(unix_seconds);

@@ -10,6 +10,9 @@
 namespace storecrm::security {
 class LoginThrottle;
 }
+namespace storecrm::jobs {
+class Scheduler;
+}
 
 namespace storecrm {
 
@@ -25,7 +28,9 @@ struct Services {
     storage::Database* db = nullptr;
     security::FieldVault* vault = nullptr;
     security::LoginThrottle* throttle = nullptr;
+    jobs::Scheduler* scheduler = nullptr;  // for "run now"; absent in tools without one
     SessionPolicy sessions;
+    bool test_clock = false;  // serve --test-clock: the clock may be moved by API
 };
 
 }  // namespace storecrm

@@ -97,6 +97,36 @@ int Scheduler::RunDue() {
     return ran;
 }
 
+std::optional<Status> Scheduler::RunNow(const std::string& name) {
+    for (const auto& job : jobs_) {
+        if (job.name != name) continue;
+        const int64_t started = NowUnix();
+        Status outcome = Ok();
+        try {
+            outcome = job.run(db_);
+        } catch (const std::exception& e) {
+            outcome = Error::Internal(e.what());
+        }
+        // Recorded like a scheduled run, with slot 0 marking it as started by hand.
+        auto tx = db_.Begin(storage::TxMode::kWrite);
+        if (tx.ok()) {
+            const std::string status = outcome.ok() ? "ok" : "failed: " + outcome.error().internal_detail;
+            auto logged = (*tx)->Exec(
+                "INSERT INTO job_runs (job, slot, instance, started_at, finished_at, status) VALUES (?, 0, ?, ?, ?, ?)",
+                {job.name, instance_, started, NowUnix(), status});
+            if (logged.ok()) (void)(*tx)->Commit();
+        }
+        return outcome;
+    }
+    return std::nullopt;
+}
+
+std::vector<std::pair<std::string, int64_t>> Scheduler::JobIntervals() const {
+    std::vector<std::pair<std::string, int64_t>> out;
+    for (const auto& job : jobs_) out.emplace_back(job.name, Interval(job));
+    return out;
+}
+
 void Scheduler::Start(std::chrono::milliseconds poll) {
     for (const auto& job : jobs_) {
         if (auto s = Ensure(job); !s.ok()) spdlog::warn("job {}: {}", job.name, s.error().internal_detail);

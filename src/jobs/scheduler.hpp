@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -37,6 +38,12 @@ public:
 
     // One pass over all jobs: claim, run and record whatever is due. Returns how many ran.
     int RunDue();
+
+    // Runs one job at once, outside its schedule (an admin's "run now", tests); every job is
+    // idempotent, so this may overlap a scheduled run. nullopt when there is no such job.
+    std::optional<Status> RunNow(const std::string& name);
+    // name → interval, in the order added.
+    std::vector<std::pair<std::string, int64_t>> JobIntervals() const;
 
 private:
     Status Ensure(const Job& job);

@@ -15,12 +15,14 @@ namespace {
 using http::RequestContext;
 using nlohmann::json;
 
-constexpr const char* kColumns = "id, code, name, type, region, address, timezone, status, version, created_at";
+constexpr const char* kColumns =
+    "id, code, name, type, region, address, timezone, status, version, created_at, opens_at, closes_at";
 
 json StoreJson(const storage::Row& r) {
     return {{"id", r.Int(0)},       {"code", r.Text(1)},     {"name", r.Text(2)},    {"type", r.Text(3)},
             {"region", r.Text(4)},  {"address", r.Text(5)},  {"timezone", r.Text(6)}, {"status", r.Text(7)},
-            {"version", r.Int(8)},  {"created_at", FormatIsoUtc(r.Int(9))}};
+            {"version", r.Int(8)},  {"created_at", FormatIsoUtc(r.Int(9))}, {"opens_at", r.Text(10)},
+            {"closes_at", r.Text(11)}};
 }
 
 bool IsTimeZone(const std::string& name) {
@@ -97,8 +99,19 @@ Status ReadStoreFields(http::BodyReader& body, bool creating, json& out) {
     auto timezone = body.Text("timezone", {.max_chars = 64});
     if (timezone && !IsTimeZone(*timezone)) body.AddError("timezone", "field.invalid_timezone");
     auto status = body.Choice("status", {"active", "closed"});
+    // Business hours 营业时间 (local "HH:MM"): complaint SLA clocks run only while open.
+    std::optional<int> opens, closes;
+    for (auto [field, minute] : {std::pair{"opens_at", &opens}, std::pair{"closes_at", &closes}}) {
+        if (auto v = body.Text(field, {.max_chars = 5})) {
+            *minute = ParseClock(*v);
+            if (!*minute) body.AddError(field, "field.invalid_time_of_day");
+        }
+    }
+    if (opens && closes && *closes <= *opens) body.AddError("closes_at", "store.closes_before_opening");
     if (!creating) body.Accept("version");
     STORECRM_TRY(body.Finish());
+    if (opens) out["opens_at"] = FormatClock(*opens);
+    if (closes) out["closes_at"] = FormatClock(*closes);
     if (code) out["code"] = *code;
     if (name) out["name"] = *name;
     if (type) out["type"] = *type;
@@ -119,11 +132,12 @@ Result<http::Response> CreateStore(RequestContext& ctx) {
     if (taken->has_value()) return Error::Conflict("code", "field.code_taken");
     const int64_t now = NowUnix();
     auto row = ctx.tx.QueryOne(
-        "INSERT INTO stores (code, name, type, region, address, timezone, status, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO stores (code, name, type, region, address, timezone, status, opens_at, closes_at, created_at, "
+        "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         {fields["code"].get<std::string>(), fields["name"].get<std::string>(), fields["type"].get<std::string>(),
          fields.value("region", ""), fields.value("address", ""), fields.value("timezone", "Asia/Shanghai"),
-         fields.value("status", "active"), now, now});
+         fields.value("status", "active"), fields.value("opens_at", "09:00"), fields.value("closes_at", "22:00"), now,
+         now});
     if (!row.ok()) return row.take_error();
     const int64_t id = (*row)->Int(0);
     STORECRM_TRY(ctx.Audit({"store.create", "store", std::to_string(id), fields.dump()}));
@@ -151,12 +165,16 @@ Result<http::Response> UpdateStore(RequestContext& ctx) {
     }
     json merged = *current;
     for (auto& [k, v] : fields.items()) merged[k] = v;
+    if (ParseClock(merged["closes_at"].get<std::string>()) <= ParseClock(merged["opens_at"].get<std::string>())) {
+        return Error::Field("closes_at", "store.closes_before_opening");
+    }
     STORECRM_TRY(ctx.tx.Exec(
         "UPDATE stores SET code = ?, name = ?, type = ?, region = ?, address = ?, timezone = ?, status = ?, "
-        "version = version + 1, updated_at = ? WHERE id = ?",
+        "opens_at = ?, closes_at = ?, version = version + 1, updated_at = ? WHERE id = ?",
         {merged["code"].get<std::string>(), merged["name"].get<std::string>(), merged["type"].get<std::string>(),
          merged["region"].get<std::string>(), merged["address"].get<std::string>(),
-         merged["timezone"].get<std::string>(), merged["status"].get<std::string>(), NowUnix(), *id}));
+         merged["timezone"].get<std::string>(), merged["status"].get<std::string>(),
+         merged["opens_at"].get<std::string>(), merged["closes_at"].get<std::string>(), NowUnix(), *id}));
     STORECRM_TRY(ctx.Audit({"store.update", "store", std::to_string(*id), fields.dump()}));
     auto store = LoadStore(ctx, *id);
     if (!store.ok()) return store.take_error();
@@ -171,7 +189,7 @@ void RegisterStoreRoutes(http::Router& router) {
                 .tag = "stores", .summary = "List the stores in my scope (?q=&status=&region=)", .handler = ListStores});
     router.Add({.method = "POST", .pattern = "/api/v1/stores", .permission = "stores.manage", .tx = TxMode::kWrite,
                 .tag = "stores", .summary = "Create a store", .handler = CreateStore,
-                .request_schema = R"({"type":"object","required":["code","name","type"],"properties":{"code":{"type":"string"},"name":{"type":"string"},"type":{"type":"string","enum":["direct","franchise"]},"region":{"type":"string"},"address":{"type":"string"},"timezone":{"type":"string"},"status":{"type":"string","enum":["active","closed"]}}})"});
+                .request_schema = R"({"type":"object","required":["code","name","type"],"properties":{"code":{"type":"string"},"name":{"type":"string"},"type":{"type":"string","enum":["direct","franchise"]},"region":{"type":"string"},"address":{"type":"string"},"timezone":{"type":"string"},"opens_at":{"type":"string"},"closes_at":{"type":"string"},"status":{"type":"string","enum":["active","closed"]}}})"});
     router.Add({.method = "GET", .pattern = "/api/v1/stores/{id}", .permission = "stores.read", .tx = TxMode::kRead,
                 .tag = "stores", .summary = "One store", .handler = GetStore});
     router.Add({.method = "PUT", .pattern = "/api/v1/stores/{id}", .permission = "stores.manage", .tx = TxMode::kWrite,

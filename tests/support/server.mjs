@@ -57,7 +57,9 @@ export class TestServer {
     this.port = await freePort();
     this.base = `http://127.0.0.1:${this.port}`;
     this.log = '';
-    this.proc = spawn(BIN, ['serve', '--db', this.db, '--key-file', this.keyFile, '--port', String(this.port), '--address', '127.0.0.1', ...this.args], {
+    // STORECRM_WEB_ROOT serves a freshly built web/dist without re-embedding it in the binary.
+    const webRoot = process.env.STORECRM_WEB_ROOT ? ['--web-root', process.env.STORECRM_WEB_ROOT] : [];
+    this.proc = spawn(BIN, ['serve', '--db', this.db, '--key-file', this.keyFile, '--port', String(this.port), '--address', '127.0.0.1', ...webRoot, ...this.args], {
       env: { ...process.env, ...this.env, ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,0 +1,256 @@
+#include "service/reminders.hpp"
+
+#include <functional>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "loyalty/coupons.hpp"
+#include "loyalty/local_time.hpp"
+#include "loyalty/settings.hpp"
+#include "service/business_hours.hpp"
+#include "service/purchase_cycle.hpp"
+#include "service/service_settings.hpp"
+#include "service/tasks.hpp"
+
+namespace storecrm::service {
+namespace {
+
+constexpr int64_t kDay = 86400;
+constexpr int64_t kCycleLookaheadDays = 2;
+
+struct StoreRun {
+    storage::Transaction& tx;
+    const security::FieldVault& vault;
+    int64_t store_id;
+    std::string timezone;
+    int64_t now;
+    const ServiceSettings& settings;
+};
+
+// Claims (member, kind, occasion); only the first claim creates the task.
+Result<bool> Claim(StoreRun& run, int64_t member_id, const std::string& kind, const std::string& occasion) {
+    auto r = run.tx.Exec(
+        "INSERT INTO reminders (member_id, kind, occasion, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        {member_id, kind, occasion, run.now});
+    if (!r.ok()) return r.take_error();
+    return r->changes == 1;
+}
+
+struct Candidate {
+    int64_t member_id;
+    std::string name;
+    std::optional<int64_t> guide_id;
+};
+
+struct Reminder {
+    std::string kind;
+    std::string occasion;
+    std::string title;
+    int64_t due_at = 0;
+    std::string origin = "reminder";
+};
+
+// Claims the occasion, then makes the task (and, for dormancy, the coupon) only if the claim
+// was new. Returns whether it was.
+Result<bool> Remind(StoreRun& run, const Candidate& m, const Reminder& r,
+                    const std::function<Result<std::optional<int64_t>>()>& make_coupon = {}) {
+    auto claimed = Claim(run, m.member_id, r.kind, r.occasion);
+    if (!claimed.ok()) return claimed.take_error();
+    if (!*claimed) return false;
+    std::optional<int64_t> coupon;
+    if (make_coupon) {
+        auto c = make_coupon();
+        if (!c.ok()) return c.take_error();
+        coupon = *c;
+    }
+    NewTask t{.store_id = run.store_id,
+              .member_id = m.member_id,
+              .assignee_id = m.guide_id,
+              .title = r.title,
+              .due_at = r.due_at,
+              .priority = r.kind == "dormancy" ? "high" : "normal",
+              .origin = r.origin,
+              .origin_ref = r.kind + ":" + r.occasion};
+    auto task = CreateTask(run.tx, t, run.now);
+    if (!task.ok()) return task.take_error();
+    STORECRM_TRY(run.tx.Exec(
+        "UPDATE reminders SET task_id = ?, coupon_id = ? WHERE member_id = ? AND kind = ? AND occasion = ?",
+        {*task, coupon, m.member_id, r.kind, r.occasion}));
+    return true;
+}
+
+// Members of the store with a guide still active (else the task goes to the store's queue).
+Result<std::vector<Candidate>> Members(StoreRun& run, const std::string& condition, storage::Params params) {
+    params.insert(params.begin(), run.store_id);
+    auto rows = run.tx.Query(
+        "SELECT m.id, m.name, CASE WHEN g.status = 'active' THEN m.guide_id END FROM members m "
+        "LEFT JOIN staff g ON g.id = m.guide_id WHERE m.home_store_id = ? AND m.status = 'active' AND " + condition,
+        params);
+    if (!rows.ok()) return rows.take_error();
+    std::vector<Candidate> out;
+    for (const auto& r : *rows) out.push_back({r.Int(0), r.Text(1), r.IsNull(2) ? std::nullopt : std::optional<int64_t>(r.Int(2))});
+    return out;
+}
+
+Status Birthdays(StoreRun& run, ReminderCounts& counts) {
+    const int64_t target = run.now + run.settings.birthday_days_ahead * kDay;
+    const std::string date = loyalty::LocalDate(target, run.timezone);  // YYYY-MM-DD
+    const int month = std::stoi(date.substr(5, 2));
+    auto rows = run.tx.Query(
+        "SELECT m.id, m.name, CASE WHEN g.status = 'active' THEN m.guide_id END, m.birthday_enc FROM members m "
+        "LEFT JOIN staff g ON g.id = m.guide_id WHERE m.home_store_id = ? AND m.status = 'active' AND m.birth_month = ?",
+        {run.store_id, month});
+    if (!rows.ok()) return rows.take_error();
+    const int64_t due = LocalDayStart(run.now, run.timezone, 1) - 1;
+    for (const auto& r : *rows) {
+        auto birthday = run.vault.Decrypt(r.BlobBytes(3));
+        if (!birthday || birthday->size() != 10 || birthday->substr(5) != date.substr(5)) continue;
+        Candidate m{r.Int(0), r.Text(1), r.IsNull(2) ? std::nullopt : std::optional<int64_t>(r.Int(2))};
+        auto made = Remind(run, m, {"birthday", date, "生日关怀 " + m.name + "（" + date.substr(5) + "）", due});
+        if (!made.ok()) return made.take_error();
+        counts.birthday += *made;
+    }
+    return Ok();
+}
+
+Status MemberDay(StoreRun& run, int64_t member_day, ReminderCounts& counts) {
+    const int64_t tomorrow = run.now + kDay;
+    if (member_day == 0 || loyalty::LocalWeekday(tomorrow, run.timezone) != member_day) return Ok();
+    const std::string date = loyalty::LocalDate(tomorrow, run.timezone);
+    auto members = Members(run, "m.last_purchase_at >= ?", {run.now - 90 * kDay});
+    if (!members.ok()) return members.take_error();
+    const int64_t due = LocalDayStart(run.now, run.timezone, 1) - 1;
+    for (const auto& m : *members) {
+        auto made = Remind(run, m, {"member_day", date, "会员日邀约 " + m.name + "（" + date.substr(5) + "）", due});
+        if (!made.ok()) return made.take_error();
+        counts.member_day += *made;
+    }
+    return Ok();
+}
+
+Status Cycles(StoreRun& run, ReminderCounts& counts) {
+    auto members = Members(run, "m.purchase_count >= ?", {static_cast<int64_t>(kMinPurchasesForCycle)});
+    if (!members.ok()) return members.take_error();
+    const int64_t horizon = LocalDayStart(run.now, run.timezone, static_cast<int>(kCycleLookaheadDays) + 1);
+    for (const auto& m : *members) {
+        auto cycles = LoadMemberCycles(run.tx, m.member_id);
+        if (!cycles.ok()) return cycles.take_error();
+        auto remind = [&](const PurchaseCycle& c, const std::string& scope, const std::string& what) -> Status {
+            // Due soon, and not long overdue (a lapsed member is the dormancy reminder's job).
+            if (c.next_due_at >= horizon || c.next_due_at < run.now - static_cast<int64_t>(c.median_days) * kDay) return Ok();
+            const std::string date = loyalty::LocalDate(c.next_due_at, run.timezone);
+            auto made = Remind(run, m, {"cycle", scope + date, "复购提醒 " + m.name + what, std::max(c.next_due_at, run.now)});
+            if (!made.ok()) return made.take_error();
+            counts.cycle += *made;
+            return Ok();
+        };
+        if (cycles->overall) STORECRM_TRY(remind(*cycles->overall, "all:", ""));
+        for (const auto& c : cycles->categories) {
+            if (c.cycle) STORECRM_TRY(remind(*c.cycle, "cat" + std::to_string(c.category_id) + ":", "（" + c.name + "）"));
+        }
+    }
+    return Ok();
+}
+
+Status Dormancy(StoreRun& run, ReminderCounts& counts) {
+    if (run.settings.dormancy_days <= 0) return Ok();
+    const int64_t cutoff = run.now - run.settings.dormancy_days * kDay;
+    auto rows = run.tx.Query(
+        "SELECT m.id, m.name, CASE WHEN g.status = 'active' THEN m.guide_id END, COALESCE(m.last_purchase_at, m.created_at) "
+        "FROM members m LEFT JOIN staff g ON g.id = m.guide_id WHERE m.home_store_id = ? AND m.status = 'active' AND "
+        "COALESCE(m.last_purchase_at, m.created_at) < ?",
+        {run.store_id, cutoff});
+    if (!rows.ok()) return rows.take_error();
+    std::optional<loyalty::CouponTemplate> tmpl;
+    if (run.settings.dormancy_coupon_template_id) {
+        auto t = loyalty::LoadTemplate(run.tx, run.settings.dormancy_coupon_template_id);
+        if (!t.ok()) return t.take_error();
+        if (t->has_value() && (*t)->status == "active") tmpl = **t;
+    }
+    const int64_t due = LocalDayStart(run.now, run.timezone, 2) - 1;
+    for (const auto& r : *rows) {
+        Candidate m{r.Int(0), r.Text(1), r.IsNull(2) ? std::nullopt : std::optional<int64_t>(r.Int(2))};
+        // One lapse, one reminder: the occasion is the last purchase the member lapsed from.
+        const std::string occasion = "since:" + loyalty::LocalDate(r.Int(3), run.timezone);
+        auto retention_coupon = [&]() -> Result<std::optional<int64_t>> {
+            if (!tmpl) return std::optional<int64_t>();
+            auto issued = loyalty::IssueCoupon(run.tx, *tmpl, {.member_id = m.member_id, .reason = "retention", .now = run.now});
+            if (!issued.ok()) {
+                // A member at the template's limit simply gets the callback without a coupon.
+                if (issued.error().code == ErrorCode::kValidation) return std::optional<int64_t>();
+                return issued.take_error();
+            }
+            // A retention coupon is valid for three days, whatever the template says.
+            STORECRM_TRY(run.tx.Exec("UPDATE coupons SET valid_until = ? WHERE id = ?", {run.now + 3 * kDay, *issued}));
+            return std::optional<int64_t>(*issued);
+        };
+        auto made = Remind(run, m, {"dormancy", occasion, "沉睡会员回访 " + m.name, due, "dormancy"}, retention_coupon);
+        if (!made.ok()) return made.take_error();
+        counts.dormancy += *made;
+    }
+    return Ok();
+}
+
+Status PointsExpiry(StoreRun& run, ReminderCounts& counts) {
+    if (run.settings.points_expiry_days_ahead <= 0) return Ok();
+    auto rows = run.tx.Query(
+        "SELECT m.id, m.name, CASE WHEN g.status = 'active' THEN m.guide_id END, MIN(l.expires_at), SUM(l.remaining) "
+        "FROM points_lots l JOIN members m ON m.id = l.member_id LEFT JOIN staff g ON g.id = m.guide_id "
+        "WHERE m.home_store_id = ? AND m.status = 'active' AND l.remaining > 0 AND l.expires_at > ? AND l.expires_at <= ? "
+        "GROUP BY m.id, m.name, m.guide_id, g.status",
+        {run.store_id, run.now, run.now + run.settings.points_expiry_days_ahead * kDay});
+    if (!rows.ok()) return rows.take_error();
+    const int64_t due = LocalDayStart(run.now, run.timezone, 3) - 1;
+    for (const auto& r : *rows) {
+        Candidate m{r.Int(0), r.Text(1), r.IsNull(2) ? std::nullopt : std::optional<int64_t>(r.Int(2))};
+        const std::string date = loyalty::LocalDate(r.Int(3), run.timezone);
+        auto made = Remind(run, m, {"points_expiry", date,
+                                    "积分到期提醒 " + m.name + "（" + std::to_string(r.Int(4)) + " 分，" + date + "）", due});
+        if (!made.ok()) return made.take_error();
+        counts.points_expiry += *made;
+    }
+    return Ok();
+}
+
+}  // namespace
+
+Result<ReminderCounts> RunReminders(storage::Database& db, const security::FieldVault& vault, int64_t now) {
+    ReminderCounts counts;
+    std::vector<std::pair<int64_t, std::string>> stores;
+    {
+        auto tx = db.Begin(storage::TxMode::kRead);
+        if (!tx.ok()) return tx.take_error();
+        auto rows = (*tx)->Query("SELECT id, timezone FROM stores WHERE status = 'active' ORDER BY id");
+        if (!rows.ok()) return rows.take_error();
+        for (const auto& r : *rows) stores.emplace_back(r.Int(0), r.Text(1));
+    }
+    for (const auto& [store_id, timezone] : stores) {
+        auto tx = db.Begin(storage::TxMode::kWrite);
+        if (!tx.ok()) return tx.take_error();
+        auto settings = LoadServiceSettings(**tx);
+        if (!settings.ok()) return settings.take_error();
+        auto loyalty_settings = loyalty::LoadSettings(**tx);
+        if (!loyalty_settings.ok()) return loyalty_settings.take_error();
+        StoreRun run{**tx, vault, store_id, timezone, now, *settings};
+        ReminderCounts store_counts;
+        STORECRM_TRY(Birthdays(run, store_counts));
+        if (settings->member_day_reminders) STORECRM_TRY(MemberDay(run, loyalty_settings->member_day, store_counts));
+        if (settings->cycle_reminders) STORECRM_TRY(Cycles(run, store_counts));
+        STORECRM_TRY(Dormancy(run, store_counts));
+        STORECRM_TRY(PointsExpiry(run, store_counts));
+        STORECRM_TRY((*tx)->Commit());
+        counts.birthday += store_counts.birthday;
+        counts.member_day += store_counts.member_day;
+        counts.cycle += store_counts.cycle;
+        counts.dormancy += store_counts.dormancy;
+        counts.points_expiry += store_counts.points_expiry;
+    }
+    if (counts.Total() > 0) {
+        spdlog::info("reminders: {} birthday, {} member day, {} cycle, {} dormancy, {} points expiry", counts.birthday,
+                     counts.member_day, counts.cycle, counts.dormancy, counts.points_expiry);
+    }
+    return counts;
+}
+
+}  // namespace storecrm::service
