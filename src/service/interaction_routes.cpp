@@ -1,6 +1,7 @@
 // Interactions 互动记录 with a member (call, WeChat, visit, SMS, email), whose next step becomes a
 // task; the member's one timeline of everything that happened; their purchase cycle.
 #include <algorithm>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -203,40 +204,60 @@ const std::vector<TimelineSource>& TimelineSources() {
 }
 
 // GET /members/{id}/timeline?before=&limit=: one list, newest first, over every source.
+// `before` is an ISO time or the opaque next_before of the previous page ("<unix>:<skip>":
+// entries at that very second already shown are skipped, so a busy second is never cut).
 Result<http::Response> Timeline(RequestContext& ctx) {
     auto member = members::LoadPathMember(ctx);
     if (!member.ok()) return member.take_error();
-    int64_t before = INT64_MAX;
+    int64_t before = INT64_MAX / 2;
+    int64_t skip = 0;
     if (auto v = ctx.request.QueryParam("before"); v && !v->empty()) {
-        auto at = ParseIsoDateTime(*v);
-        if (!at) return Error::Field("before", "field.invalid_datetime");
-        before = *at;
+        if (auto at = ParseIsoDateTime(*v)) {
+            before = *at - 1;
+        } else if (auto colon = v->find(':'); colon != std::string::npos && colon > 0 &&
+                   v->find_first_not_of("0123456789:") == std::string::npos) {
+            before = std::atoll(v->substr(0, colon).c_str());
+            skip = std::atoll(v->substr(colon + 1).c_str());
+        } else {
+            return Error::Field("before", "field.invalid_cursor");
+        }
     }
     int64_t limit = 30;
     if (auto v = ctx.request.QueryParam("limit"); v && !v->empty()) limit = std::clamp<int64_t>(std::atoll(v->c_str()), 1, 200);
     struct Entry {
         int64_t at;
+        std::string kind;
+        int64_t id;
         json item;
     };
     std::vector<Entry> entries;
     for (const auto& source : TimelineSources()) {
-        auto rows = ctx.tx.Query(source.sql, {member->id, before, limit + 1});
+        auto rows = ctx.tx.Query(source.sql, {member->id, before + 1, limit + skip + 1});
         if (!rows.ok()) return rows.take_error();
         for (const auto& r : *rows) {
             std::string title;
             json detail = TimelineDetail(source.kind, r, title);
-            entries.push_back({r.Int(1),
+            entries.push_back({r.Int(1), source.kind, r.Int(0),
                                {{"kind", source.kind}, {"id", r.Int(0)}, {"at", FormatIsoUtc(r.Int(1))},
                                 {"title", title}, {"detail", std::move(detail)}}});
         }
     }
-    std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.at > b.at; });
-    // A page never splits one second between two pages: the next page starts strictly before it.
-    size_t take = std::min<size_t>(entries.size(), static_cast<size_t>(limit));
-    while (take < entries.size() && take > 0 && entries[take].at == entries[take - 1].at) ++take;
+    // A total order, so the entries of one second come in the same order on every page.
+    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+        return std::tie(a.at, a.kind, a.id) > std::tie(b.at, b.kind, b.id);
+    });
+    size_t first = 0;
+    while (first < entries.size() && static_cast<int64_t>(first) < skip && entries[first].at == before) ++first;
+    const size_t end = std::min(entries.size(), first + static_cast<size_t>(limit));
     json items = json::array();
-    for (size_t i = 0; i < take; ++i) items.push_back(std::move(entries[i].item));
-    json next = take < entries.size() ? json(FormatIsoUtc(entries[take - 1].at)) : json();
+    for (size_t i = first; i < end; ++i) items.push_back(std::move(entries[i].item));
+    json next;
+    if (end < entries.size() && end > first) {
+        const int64_t last_at = entries[end - 1].at;
+        int64_t shown_at_last = 0;
+        for (size_t i = 0; i < end; ++i) shown_at_last += entries[i].at == last_at;
+        next = std::to_string(last_at) + ":" + std::to_string(shown_at_last);
+    }
     return http::JsonOk({{"items", std::move(items)}, {"next_before", next}});
 }
 

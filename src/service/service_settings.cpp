@@ -41,7 +41,10 @@ Result<ServiceSettings> LoadServiceSettings(storage::Transaction& tx) {
     s.member_day_reminders = doc.value("member_day_reminders", s.member_day_reminders);
     s.cycle_reminders = doc.value("cycle_reminders", s.cycle_reminders);
     s.dormancy_days = doc.value("dormancy_days", s.dormancy_days);
-    s.dormancy_coupon_template_id = doc.value("dormancy_coupon_template_id", s.dormancy_coupon_template_id);
+    // Stored as null when there is no retention coupon.
+    if (doc.contains("dormancy_coupon_template_id") && doc["dormancy_coupon_template_id"].is_number_integer()) {
+        s.dormancy_coupon_template_id = doc["dormancy_coupon_template_id"].get<int64_t>();
+    }
     s.points_expiry_days_ahead = doc.value("points_expiry_days_ahead", s.points_expiry_days_ahead);
     if (doc.contains("sla_response_minutes")) {
         for (const auto& [k, v] : doc["sla_response_minutes"].items()) s.sla_response_minutes[k] = v.get<int64_t>();
