@@ -58,6 +58,19 @@ const std::vector<TableSpec>& Tables() {
         {"gift_redemptions", "id", "id", true},
         {"gift_voucher_codes", "id", "id", true},
         {"receipt_templates", "id", "id", true},
+        {"service_settings", "key", nullptr, false},
+        {"tasks", "id", "id", true},
+        {"interactions", "id", "id", true},
+        {"guide_handovers", "id", "id", true},
+        {"reminders", "member_id, kind, occasion", "member_id", false},
+        {"complaints", "id", "id", true},
+        {"complaint_events", "id", "id", true},
+        {"surveys", "id", "id", true},
+        {"member_events", "id", "id", true},
+        {"event_attendees", "event_id, member_id", "event_id", false},
+        {"survey_links", "id", "id", true},
+        {"survey_answers", "link_id", "link_id", false},
+        {"messages", "id", "id", true},
     };
     return tables;
 }
