@@ -197,7 +197,10 @@ CREATE INDEX survey_answers_survey ON survey_answers (survey_id, created_at);
 -- Messages to members waiting for (or done with) a channel; the marketing issue delivers them.
 CREATE TABLE messages (
     id INTEGER PRIMARY KEY,
-    member_id INTEGER NOT NULL REFERENCES members (id),
+    member_id INTEGER REFERENCES members (id),
+    -- Who it went to when that is not (yet) a member, e.g. a sign-in code: masked, and encrypted.
+    recipient TEXT NOT NULL DEFAULT '',
+    recipient_enc BLOB,
     channel TEXT NOT NULL,
     purpose TEXT NOT NULL,
     body TEXT NOT NULL,

@@ -12,6 +12,7 @@
 #include "sales/routes.hpp"
 #include "sales/sale_service.hpp"
 #include "service/routes.hpp"
+#include "portal/routes.hpp"
 #include "jobs/job_routes.hpp"
 #include "staff/routes.hpp"
 #include "storage/migrations.hpp"
@@ -53,6 +54,9 @@ http::Router BuildRouter() {
     service::RegisterTodoRoutes(router);
     service::RegisterServiceSettingsRoutes(router);
     jobs::RegisterJobRoutes(router);
+    portal::RegisterPortalSessionRoutes(router);
+    portal::RegisterPortalCardRoutes(router);
+    portal::RegisterPortalStaffRoutes(router);
     return router;
 }
 

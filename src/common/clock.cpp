@@ -43,7 +43,7 @@ std::optional<int> ParseClock(const std::string& s) {
 }
 
 std::string FormatClock(int minute_of_day) {
-    char buf[8];
+    char buf[16];
     std::snprintf(buf, sizeof buf, "%02d:%02d", minute_of_day / 60, minute_of_day % 60);
     return buf;
 }

@@ -69,6 +69,14 @@ const std::map<std::string_view, Texts>& Catalog() {
         {"gift.not_voucher", {"只有合作券可以导入券码", "Only partner vouchers take voucher codes"}},
         {"gift.already_cancelled", {"该兑换已取消", "This redemption is already cancelled"}},
         {"gift.voucher_not_cancellable", {"已发出的合作券码不能取消", "A voucher code already handed out cannot be cancelled"}},
+        // The member's own pages.
+        {"portal.code_wrong", {"验证码不正确", "The code is not right"}},
+        {"portal.code_expired", {"验证码已失效，请重新获取", "The code has expired; ask for a new one"}},
+        {"portal.not_a_member", {"该手机号还不是会员，请在门店扫码入会", "This phone is not a member yet; scan the store's code to join"}},
+        {"portal.privacy_required", {"请阅读并同意隐私政策", "Please read and accept the privacy notice"}},
+        {"portal.guardian_needed", {"未满 {age} 周岁需由监护人陪同到店办理", "Under {age}, please join in store with a guardian"}},
+        {"portal.deletion_pending", {"注销申请已提交，正在处理", "Your deletion request is already being handled"}},
+        {"portal.deletion_decided", {"该申请已处理", "This request has been decided"}},
         // Service and follow-up.
         {"field.invalid_time_of_day", {"时间格式应为 HH:MM（00:00–24:00）", "Use HH:MM (00:00–24:00)"}},
         {"store.closes_before_opening", {"打烊时间须晚于开门时间", "Closing time must be after opening time"}},

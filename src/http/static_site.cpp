@@ -30,6 +30,12 @@ StaticSite::StaticSite(std::string web_root) : web_root_(std::move(web_root)) {
 
 bool StaticSite::empty() const { return web_root_.empty() && embedded_.empty(); }
 
+// Unknown paths are the apps' own routes: the member pages under /m/ are a small page of
+// their own (a phone on a slow network loads no staff app), everything else the staff app.
+namespace {
+std::string AppPageFor(const std::string& path) { return path.rfind("/m/", 0) == 0 ? "/m/index.html" : "/index.html"; }
+}  // namespace
+
 std::optional<Response> StaticSite::Serve(const std::string& path) const {
     if (path.find("..") != std::string::npos) return std::nullopt;
     auto make = [](std::string_view file_path, std::string body) {
@@ -51,8 +57,8 @@ std::optional<Response> StaticSite::Serve(const std::string& path) const {
         std::string served = path;
         if (path == "/" || !fs::is_regular_file(file)) {
             if (path.rfind("/assets/", 0) == 0) return std::nullopt;
-            file = fs::path(web_root_) / "index.html";
-            served = "/index.html";
+            served = AppPageFor(path);
+            file = fs::path(web_root_) / served.substr(1);
         }
         std::ifstream in(file, std::ios::binary);
         if (!in) return std::nullopt;
@@ -61,7 +67,7 @@ std::optional<Response> StaticSite::Serve(const std::string& path) const {
     auto it = embedded_.find(path);
     if (it == embedded_.end() || path == "/") {
         if (path.rfind("/assets/", 0) == 0) return std::nullopt;
-        it = embedded_.find("/index.html");
+        it = embedded_.find(AppPageFor(path));
         if (it == embedded_.end()) return std::nullopt;
     }
     return make(it->first, std::string(it->second));

@@ -1,5 +1,7 @@
 #include "members/member_search.hpp"
 
+#include "members/member_code.hpp"
+
 #include <charconv>
 #include <ctime>
 #include <map>
@@ -8,6 +10,7 @@
 #include "common/clock.hpp"
 #include "common/phone.hpp"
 #include "common/text_fold.hpp"
+#include "members/member_code.hpp"
 
 namespace storecrm::members {
 namespace {
@@ -91,6 +94,10 @@ Result<MemberQuery> BuildMemberQuery(const ParamGetter& get, const CustomFilters
             } else if (q.find('@') != std::string::npos) {
                 where += " AND m.email_bidx = ?";
                 params.emplace_back(Blob{vault.BlindIndex("email", NormalizeEmail(q))});
+            } else if (IsMemberCodeShaped(q)) {
+                // The rotating code from the member's phone: a stale or forged one finds nobody.
+                where += " AND m.id = ?";
+                params.emplace_back(ReadMemberCode(vault, q, NowUnix()).value_or(0));
             } else if ((q[0] == 'M' || q[0] == 'm') && q.size() == 9 && AllDigits(q.substr(1))) {
                 where += " AND m.member_no = ?";
                 q[0] = 'M';

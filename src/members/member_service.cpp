@@ -252,7 +252,11 @@ Status CheckPhoneFree(MemberRepository& repo, const MemberRecord& record) {
 
 Status WriteConsents(http::RequestContext& ctx, MemberRepository& repo, int64_t member_id, const MemberInput& input,
                      const json* current) {
-    const std::string source = ctx.principal.kind == security::Principal::Kind::kApiToken ? "api" : "staff";
+    // Who decided: an integration, the member on their own pages (the system acting for them), or staff.
+    const auto kind = ctx.principal.kind;
+    const std::string source = kind == security::Principal::Kind::kApiToken ? "api"
+                               : kind == security::Principal::Kind::kSystem ? "member"
+                                                                             : "staff";
     for (const auto& [channel, granted] : input.consents) {
         // Only a change is a new consent decision; re-sending the same value records nothing.
         if (current && (*current)[channel]["granted"].get<bool>() == granted) continue;

@@ -34,6 +34,7 @@ const std::vector<PermissionInfo>& AllPermissions() {
         {"service.manage", "service", "提醒与 SLA 设置", "Reminder settings and the SLA policy"},
         {"surveys.manage", "service", "管理问卷与查看结果", "Manage surveys and see results"},
         {"events.manage", "service", "管理会员活动", "Manage member events"},
+        {"messages.read", "system", "查看消息记录", "View the message log"},
         {"jobs.run", "system", "查看与运行定时任务", "View and run scheduled jobs"},
         {"api_tokens.manage", "system", "管理 API 令牌", "Manage API tokens"},
         {"audit.read", "system", "查看审计日志", "View the audit log"},

@@ -18,7 +18,8 @@ void RegisterServiceSettingsRoutes(http::Router& router);  // /service/settings
 void AddServiceJobs(jobs::Scheduler& scheduler, const security::FieldVault& vault);
 
 // Member-merge hook: the other member's interactions, tasks, complaints, reminders, event
-// places, survey links and messages move to the survivor.
+// places, survey links, messages and deletion requests move to the survivor; its member
+// sessions end.
 Status MoveMemberService(storage::Transaction& tx, int64_t from, int64_t to);
 
 }  // namespace storecrm::service

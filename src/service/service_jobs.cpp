@@ -46,7 +46,8 @@ void AddServiceJobs(jobs::Scheduler& scheduler, const security::FieldVault& vaul
 }
 
 Status MoveMemberService(storage::Transaction& tx, int64_t from, int64_t to) {
-    for (const char* table : {"interactions", "tasks", "complaints", "survey_links", "survey_answers", "messages"}) {
+    for (const char* table : {"interactions", "tasks", "complaints", "survey_links", "survey_answers", "messages",
+                              "deletion_requests"}) {
         STORECRM_TRY(tx.Exec(std::string("UPDATE ") + table + " SET member_id = ? WHERE member_id = ?", {to, from}));
     }
     // Keyed tables: where the survivor already has the row, the other member's copy goes.
@@ -60,6 +61,9 @@ Status MoveMemberService(storage::Transaction& tx, int64_t from, int64_t to) {
         "a.member_id = ? AND a.event_id = event_attendees.event_id)",
         {from, to}));
     STORECRM_TRY(tx.Exec("UPDATE event_attendees SET member_id = ? WHERE member_id = ?", {to, from}));
+    // The merged record can no longer be signed in to; its member sessions end.
+    STORECRM_TRY(tx.Exec("UPDATE member_sessions SET revoked_at = COALESCE(revoked_at, created_at) WHERE member_id = ?",
+                         {from}));
     return Ok();
 }
 

@@ -71,6 +71,10 @@ const std::vector<TableSpec>& Tables() {
         {"survey_links", "id", "id", true},
         {"survey_answers", "link_id", "link_id", false},
         {"messages", "id", "id", true},
+        {"otp_codes", "id", "id", true},
+        {"member_sessions", "id", "id", true},
+        {"privacy_notices", "version", nullptr, false},
+        {"deletion_requests", "id", "id", true},
     };
     return tables;
 }
@@ -163,10 +167,10 @@ Result<TableSummary> Summarise(Transaction& tx, const TableSpec& spec) {
 Status RequireEmpty(Transaction& tx) {
     for (const auto& spec : Tables()) {
         const std::string name = spec.name;
-        // Migrations seed the preset tag library, sequences, loyalty settings and the receipt layout;
-        // anything else is data.
+        // Migrations seed the preset tag library, sequences, loyalty settings, the receipt layout
+        // and the privacy notice; anything else is data.
         if (name == "tag_groups" || name == "tags" || name == "sequences" || name == "loyalty_settings" ||
-            name == "receipt_templates") {
+            name == "privacy_notices" || name == "receipt_templates") {
             continue;
         }
         auto count = tx.QueryOne("SELECT COUNT(*) FROM " + name);
@@ -205,7 +209,7 @@ Result<std::vector<TableSummary>> CopyDatabase(Database& from, Database& to, con
         // Foreign keys are checked at commit: members refer to members with higher ids.
         STORECRM_TRY(tx.connection().ExecScript(tx.dialect() == Dialect::kSqlite ? "PRAGMA defer_foreign_keys = ON"
                                                                                  : "SET CONSTRAINTS ALL DEFERRED"));
-        for (const char* seeded : {"tags", "tag_groups", "sequences", "loyalty_settings", "receipt_templates"}) {
+        for (const char* seeded : {"tags", "tag_groups", "sequences", "loyalty_settings", "receipt_templates", "privacy_notices"}) {
             STORECRM_TRY(tx.Exec(std::string("DELETE FROM ") + seeded));
         }
         auto source = from.Begin(TxMode::kRead);
