@@ -53,6 +53,7 @@ http::Router BuildRouter() {
     service::RegisterEventRoutes(router);
     service::RegisterTodoRoutes(router);
     service::RegisterServiceSettingsRoutes(router);
+    service::RegisterAssigneeRoutes(router);
     jobs::RegisterJobRoutes(router);
     portal::RegisterPortalSessionRoutes(router);
     portal::RegisterPortalCardRoutes(router);

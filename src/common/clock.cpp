@@ -60,7 +60,16 @@ std::string FormatIsoUtc(int64_t unix_seconds) {
 }
 
 std::optional<int64_t> ParseIsoDateTime(std::string_view s) {
-    // YYYY-MM-DDTHH:MM:SSZ (UTC), the form FormatIsoUtc writes.
+    // YYYY-MM-DDTHH:MM:SSZ (UTC), the form FormatIsoUtc writes; the milliseconds a browser's
+    // toISOString() adds (".123Z") are accepted and dropped.
+    if (s.size() > 20 && s.size() <= 30 && s[19] == '.' && s.back() == 'Z') {
+        for (size_t i = 20; i + 1 < s.size(); ++i) {
+            if (s[i] < '0' || s[i] > '9') return std::nullopt;
+        }
+        std::string whole(s.substr(0, 19));
+        whole += 'Z';
+        return ParseIsoDateTime(whole);
+    }
     if (s.size() != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z') return std::nullopt;
     auto day = ParseIsoDate(s.substr(0, 10));
     if (!day) return std::nullopt;

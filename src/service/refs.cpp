@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/clock.hpp"
+#include "common/phone.hpp"
 #include "security/crypto.hpp"
 #include "service/business_hours.hpp"
 
@@ -16,7 +17,7 @@ nlohmann::json MemberRef(const http::RequestContext& ctx, const storage::Row& r,
     if (r.IsNull(i)) return nullptr;
     std::string phone = r.Text(i + 3);
     if (ctx.principal.Has("members.pii") && !r.IsNull(i + 4)) {
-        phone = ctx.services.vault->Decrypt(r.BlobBytes(i + 4)).value_or(phone);
+        if (auto full = ctx.services.vault->Decrypt(r.BlobBytes(i + 4))) phone = DisplayPhone(*full);
     }
     return {{"id", r.Int(i)}, {"member_no", r.Text(i + 1)}, {"name", r.Text(i + 2)}, {"phone", phone}};
 }

@@ -13,6 +13,7 @@ void RegisterSurveyRoutes(http::Router& router);       // /surveys, /public/surv
 void RegisterEventRoutes(http::Router& router);        // /events
 void RegisterTodoRoutes(http::Router& router);         // /todos
 void RegisterServiceSettingsRoutes(http::Router& router);  // /service/settings
+void RegisterAssigneeRoutes(http::Router& router);         // /staff/options
 
 // reminders.daily, complaints.sla, tasks.escalate, surveys.after_sale.
 void AddServiceJobs(jobs::Scheduler& scheduler, const security::FieldVault& vault);

@@ -46,6 +46,13 @@ Result<http::Response> ListTasks(RequestContext& ctx) {
         }
     }
     if (auto v = ctx.request.QueryParam("escalated"); v && *v == "true") where += " AND t.escalated_to IS NOT NULL";
+    if (auto v = ctx.request.QueryParam("completed"); v && *v == "today") {
+        // Finished (done or skipped) since the caller's local midnight.
+        auto tz = CallerTimezone(ctx);
+        if (!tz.ok()) return tz.take_error();
+        where += " AND t.status <> 'open' AND t.completed_at >= ?";
+        params.emplace_back(LocalDayStart(now, *tz));
+    }
     if (auto due = ctx.request.QueryParam("due"); due && !due->empty()) {
         auto tz = CallerTimezone(ctx);
         if (!tz.ok()) return tz.take_error();

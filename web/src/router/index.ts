@@ -8,6 +8,7 @@ import { profileRoutes } from './routes/modules/profile'
 import { salesRoutes } from './routes/modules/sales'
 import { catalogRoutes } from './routes/modules/catalog'
 import { loyaltyRoutes } from './routes/modules/loyalty'
+import { serviceRoutes } from './routes/modules/service'
 import { firstAllowedPath } from './menu'
 import { useAuthStore } from '@/stores/auth'
 import { t } from '@/locales'
@@ -27,6 +28,7 @@ const routes: RouteRecordRaw[] = [
       },
       ...salesRoutes,
       ...memberRoutes,
+      ...serviceRoutes,
       ...loyaltyRoutes,
       ...catalogRoutes,
       ...systemRoutes,

@@ -5,6 +5,7 @@ import { profileRoutes } from './routes/modules/profile'
 import { salesRoutes } from './routes/modules/sales'
 import { catalogRoutes } from './routes/modules/catalog'
 import { loyaltyRoutes } from './routes/modules/loyalty'
+import { serviceRoutes } from './routes/modules/service'
 
 export interface MenuItem {
   path: string
@@ -38,6 +39,8 @@ function items(routes: typeof memberRoutes): MenuItem[] {
 export const menuGroups: MenuGroup[] = [
   { key: 'members', title: 'menu.groupMembers', items: items(memberRoutes) },
   { key: 'sales', title: 'menu.groupSales', items: items(salesRoutes) },
+  // After members and sales so the home page of existing roles stays where it was.
+  { key: 'service', title: 'menu.groupService', items: items(serviceRoutes) },
   { key: 'loyalty', title: 'menu.groupLoyalty', items: items(loyaltyRoutes) },
   { key: 'catalog', title: 'menu.groupCatalog', items: items(catalogRoutes) },
   { key: 'system', title: 'menu.groupSystem', items: items(systemRoutes) },

@@ -72,3 +72,8 @@ export function maskPhone(phone: string | null | undefined): string {
   if (digits.includes('*') || digits.length < 7) return digits
   return `${digits.slice(0, 3)}****${digits.slice(-4)}`
 }
+
+/** A time for the API: UTC ISO-8601 to the second (`2026-11-24T08:30:00Z`; the server refuses milliseconds). */
+export function toApiTime(d: Date | string | number): string {
+  return new Date(d).toISOString().replace(/\.\d{3}Z$/, 'Z')
+}

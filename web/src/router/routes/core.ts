@@ -9,6 +9,13 @@ export const coreRoutes: RouteRecordRaw[] = [
     meta: { title: 'auth.signIn', public: true },
   },
   {
+    // The member's survey page, opened from a link in a message: no sign-in.
+    path: '/s/:token',
+    name: 'PublicSurvey',
+    component: () => import('@/views/public/survey.vue'),
+    meta: { title: 'menu.publicSurvey', public: true },
+  },
+  {
     path: '/change-password',
     name: 'ChangePassword',
     component: () => import('@/views/auth/change-password.vue'),
