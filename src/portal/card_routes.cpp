@@ -14,6 +14,7 @@
 #include "portal/member_session.hpp"
 #include "portal/qr_images.hpp"
 #include "portal/routes.hpp"
+#include "service/service_settings.hpp"
 
 namespace storecrm::portal {
 namespace {
@@ -41,8 +42,8 @@ Result<Me> LoadMe(RequestContext& ctx) {
 }
 
 json Profile(const members::MemberRecord& r) {
-    return {{"member_no", r.member_no}, {"name", r.name},   {"phone", r.phone},         {"gender", r.gender},
-            {"birthday", r.birthday},   {"email", r.email}, {"home_store_id", r.home_store_id}};
+    return {{"member_no", r.member_no}, {"name", r.name},   {"phone", r.phone},     {"gender", r.gender},
+            {"birthday", r.birthday},   {"email", r.email}, {"address", r.address}, {"home_store_id", r.home_store_id}};
 }
 
 Result<json> Purchases(storage::Transaction& tx, int64_t member_id, int64_t limit) {
@@ -114,12 +115,15 @@ Result<http::Response> Card(RequestContext& ctx) {
     if (!deletion.ok()) return deletion.take_error();
     auto store = ctx.tx.QueryOne("SELECT name FROM stores WHERE id = ?", {me->record.home_store_id});
     if (!store.ok()) return store.take_error();
+    auto settings = service::LoadServiceSettings(ctx.tx);
+    if (!settings.ok()) return settings.take_error();
     const auto& p = **points;
     json profile = Profile(me->record);
     profile["store_name"] = store->has_value() ? (*store)->Text(0) : "";
     return http::JsonOk(
         {{"csrf_token", me->auth.csrf_token},
          {"member", profile},
+         {"editable_fields", settings->member_editable_fields},
          {"points", {{"balance", p.Int(0)}, {"expiring_soon", p.Int(1)},
                      {"next_expiry_at", p.IsNull(2) ? json() : json(FormatIsoUtc(p.Int(2)))}}},
          {"tier", *tier},
@@ -154,14 +158,17 @@ Result<http::Response> CodeSvg(RequestContext& ctx) {
     return r;
 }
 
-// PUT /portal/me {name, gender, birthday, email}: the fields the store lets members edit.
+// PUT /portal/me: the fields the store lets members edit (service settings); others are
+// unknown fields.
 Result<http::Response> UpdateProfile(RequestContext& ctx) {
     auto me = LoadMe(ctx);
     if (!me.ok()) return me.take_error();
+    auto settings = service::LoadServiceSettings(ctx.tx);
+    if (!settings.ok()) return settings.take_error();
     auto body = http::BodyReader::Parse(ctx.request);
     if (!body.ok()) return body.take_error();
     json fields = json::object();
-    for (const char* key : {"name", "gender", "birthday", "email"}) {
+    for (const auto& key : settings->member_editable_fields) {
         if (const json* v = body->Raw(key)) fields[key] = *v;
     }
     STORECRM_TRY(body->Finish());

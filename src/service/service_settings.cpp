@@ -53,6 +53,9 @@ Result<ServiceSettings> LoadServiceSettings(storage::Transaction& tx) {
         for (const auto& [k, v] : doc["sla_resolution_hours"].items()) s.sla_resolution_hours[k] = v.get<int64_t>();
     }
     if (doc.contains("legal_categories")) s.legal_categories = doc["legal_categories"].get<std::vector<std::string>>();
+    if (doc.contains("member_editable_fields")) {
+        s.member_editable_fields = doc["member_editable_fields"].get<std::vector<std::string>>();
+    }
     s.version = doc.value("version", s.version);
     return s;
 }
@@ -67,6 +70,7 @@ json ServiceSettingsJson(const ServiceSettings& s) {
             {"sla_response_minutes", s.sla_response_minutes},
             {"sla_resolution_hours", s.sla_resolution_hours},
             {"legal_categories", s.legal_categories},
+            {"member_editable_fields", s.member_editable_fields},
             {"version", s.version}};
 }
 
@@ -85,6 +89,14 @@ Status ReadServiceSettings(http::BodyReader& body, ServiceSettings& s) {
     ReadMinutesMap(body, "sla_response_minutes", kChannels, 4, 7 * 24 * 60, s.sla_response_minutes);
     ReadMinutesMap(body, "sla_resolution_hours", kSeverities, 4, 30 * 24, s.sla_resolution_hours);
     if (auto v = body.TextList("legal_categories", false, 50, 40)) s.legal_categories = *v;
+    if (auto v = body.TextList("member_editable_fields", false, 5, 20)) {
+        for (const auto& field : *v) {
+            if (field != "name" && field != "gender" && field != "birthday" && field != "email" && field != "address") {
+                body.AddError("member_editable_fields", "field.invalid_choice", {{"choices", "name, gender, birthday, email, address"}});
+            }
+        }
+        s.member_editable_fields = *v;
+    }
     return body.Finish();
 }
 

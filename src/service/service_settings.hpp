@@ -26,6 +26,8 @@ struct ServiceSettings {
     std::map<std::string, int64_t> sla_response_minutes = {{"online", 15}, {"phone", 60}, {"email", 240}, {"in_store", 60}};
     std::map<std::string, int64_t> sla_resolution_hours = {{"low", 72}, {"medium", 48}, {"high", 24}, {"critical", 4}};
     std::vector<std::string> legal_categories = {"food_safety", "allergy", "injury"};
+    // What members may change themselves on their own pages (会员自助修改).
+    std::vector<std::string> member_editable_fields = {"name", "gender", "birthday", "email"};
     int64_t version = 1;
 };
 

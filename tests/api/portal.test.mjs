@@ -216,6 +216,15 @@ test('a member edits their profile and opt-ins, downloads their data, and never 
   const edited = await a.device.call('PUT', '/me', { name: '甲甲', email: 'jia@example.com' });
   assert.equal(edited.status, 200, edited.text);
   assert.equal(edited.body.member.email, 'jia@example.com');
+  // The store decides which fields members may change themselves.
+  const settings = (await admin.get('/api/v1/service/settings')).body;
+  assert.deepEqual(settings.member_editable_fields, ['name', 'gender', 'birthday', 'email']);
+  await admin.put('/api/v1/service/settings', { member_editable_fields: ['name'], version: settings.version });
+  assert.deepEqual((await a.device.call('GET', '/me')).body.editable_fields, ['name']);
+  const locked = await a.device.call('PUT', '/me', { email: 'other@example.com' });
+  assert.equal(locked.status, 400);
+  assert.ok(fieldError(locked, 'email'));
+  await admin.put('/api/v1/service/settings', { member_editable_fields: ['name', 'gender', 'birthday', 'email'], version: settings.version + 1 });
   const consents = await a.device.call('PUT', '/me/consents', { sms: false, email: true });
   assert.deepEqual(consents.body, { sms: false, email: true });
 

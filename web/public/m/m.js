@@ -9,7 +9,7 @@
       brand: '会员中心', lang: 'EN', join: '加入会员', joinAt: '加入 {store} 会员', guide: '专属导购：{name}',
       phone: '手机号', code: '验证码', sendCode: '获取验证码', resend: '{s} 秒后重发', codeSent: '验证码已发送',
       name: '姓名（选填）', gender: '性别（选填）', male: '男', female: '女', unknown: '不透露', birthday: '生日（选填）',
-      email: '邮箱（选填）', agree: '我已阅读并同意《隐私政策》', optSms: '同意接收短信优惠（可随时退订）',
+      email: '邮箱（选填）', address: '地址（选填）', agree: '我已阅读并同意《隐私政策》', optSms: '同意接收短信优惠（可随时退订）',
       optEmail: '同意接收邮件优惠（可随时退订）', submitJoin: '同意并加入', signIn: '登录会员中心', submitSignIn: '登录',
       welcomeBack: '欢迎回来，您已是会员', points: '积分', expiring: '{n} 分将于 30 天内到期', tier: '等级',
       noTier: '普通会员', toNext: '再消费 ¥{v} 升级为 {name}', toNextCount: '再购物 {v} 次升级为 {name}',
@@ -27,7 +27,7 @@
       brand: 'Member centre', lang: '中文', join: 'Join', joinAt: 'Join {store}', guide: 'Your guide: {name}',
       phone: 'Mobile number', code: 'Code', sendCode: 'Send code', resend: 'Resend in {s}s', codeSent: 'Code sent',
       name: 'Name (optional)', gender: 'Gender (optional)', male: 'Male', female: 'Female', unknown: 'Prefer not to say',
-      birthday: 'Birthday (optional)', email: 'Email (optional)', agree: 'I have read and accept the privacy notice',
+      birthday: 'Birthday (optional)', email: 'Email (optional)', address: 'Address (optional)', agree: 'I have read and accept the privacy notice',
       optSms: 'Send me offers by SMS (unsubscribe any time)', optEmail: 'Send me offers by email (unsubscribe any time)',
       submitJoin: 'Accept and join', signIn: 'Sign in', submitSignIn: 'Sign in', welcomeBack: 'Welcome back — you are a member already',
       points: 'Points', expiring: '{n} points expire within 30 days', tier: 'Tier', noTier: 'Member',
@@ -257,21 +257,30 @@
   function profilePage() {
     loadCard(function (me) {
       var m = me.member;
+      var can = function (f) { return (me.editable_fields || []).indexOf(f) >= 0; };
+      var text = function (f, type) {
+        return can(f) ? '<label for="' + f + '">' + t(f) + '</label><input id="' + f + '" type="' + type + '" name="' + f + '" value="' + esc(m[f]) + '">' +
+          '<div class="err" data-err="' + f + '"></div>' : '';
+      };
       app.innerHTML = '<form class="card" id="profile" novalidate><h1>' + t('profile') + '</h1>' +
-        '<label for="name">' + t('name') + '</label><input id="name" type="text" name="name" value="' + esc(m.name) + '"><div class="err" data-err="name"></div>' +
-        '<label for="gender">' + t('gender') + '</label><select id="gender" name="gender">' + ['unknown', 'female', 'male'].map(function (g) {
+        '<p class="muted">' + t('phone') + ' ' + esc(m.phone) + ' · ' + t('memberNo') + ' ' + esc(m.member_no) + '</p>' +
+        text('name', 'text') +
+        (can('gender') ? '<label for="gender">' + t('gender') + '</label><select id="gender" name="gender">' + ['unknown', 'female', 'male'].map(function (g) {
           return '<option value="' + g + '"' + (m.gender === g ? ' selected' : '') + '>' + t(g) + '</option>';
-        }).join('') + '</select>' +
-        '<label for="birthday">' + t('birthday') + '</label><input id="birthday" type="date" name="birthday" value="' + esc(m.birthday) + '"><div class="err" data-err="birthday"></div>' +
-        '<label for="email">' + t('email') + '</label><input id="email" type="email" name="email" value="' + esc(m.email) + '"><div class="err" data-err="email"></div>' +
+        }).join('') + '</select>' : '') +
+        text('birthday', 'date') + text('email', 'email') + text('address', 'text') +
         '<div class="err" data-err="form"></div><button class="full" type="submit">' + t('save') + '</button>' +
         '<button type="button" class="link" data-go="/m/">' + t('back') + '</button></form>';
       wireLinks();
       var form = document.getElementById('profile');
       form.addEventListener('submit', function (e) {
         e.preventDefault();
-        api('PUT', '/me', { name: form.name.value.trim(), gender: form.gender.value, birthday: form.birthday.value || null,
-          email: form.email.value.trim() || null }).then(function (res) {
+        var body = {};
+        (me.editable_fields || []).forEach(function (f) {
+          var v = form[f] ? form[f].value.trim() : '';
+          body[f] = v || (f === 'name' || f === 'gender' ? v : null);
+        });
+        api('PUT', '/me', body).then(function (res) {
           if (res.status === 200) form.querySelector('[data-err="form"]').innerHTML = '<span class="ok">' + t('saved') + '</span>';
           else showErrors(form, res);
         });
