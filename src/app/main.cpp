@@ -10,6 +10,7 @@
 
 #include "app/demo_data.hpp"
 #include "app/demo_sales.hpp"
+#include "app/demo_service.hpp"
 #include "app/wiring.hpp"
 #include "loyalty/routes.hpp"
 #include "common/messages.hpp"
@@ -230,7 +231,8 @@ int main(int argc, char** argv) {
         auto db = OpenMigrated(common.db, 1);
         if (!db) return 1;
         if (!CreateDemoData(*db, *vault, demo_members)) return 1;
-        return CreateDemoSales(*db, *vault, demo_sales_months) ? 0 : 1;
+        if (!CreateDemoSales(*db, *vault, demo_sales_months)) return 1;
+        return CreateDemoService(*db, *vault) ? 0 : 1;
     }
     if (*copy) return Copy(copy_from, copy_to);
     if (*user) {

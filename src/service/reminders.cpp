@@ -18,6 +18,10 @@ namespace {
 
 constexpr int64_t kDay = 86400;
 constexpr int64_t kCycleLookaheadDays = 2;
+constexpr int64_t kCycleGraceDays = 3;
+// A member becomes dormant when their silence crosses the threshold; those silent for much
+// longer were dormant before (a first run on old data does not flood the guides).
+constexpr int64_t kDormancyWindowDays = 7;
 
 struct StoreRun {
     storage::Transaction& tx;
@@ -137,8 +141,9 @@ Status Cycles(StoreRun& run, ReminderCounts& counts) {
         auto cycles = LoadMemberCycles(run.tx, m.member_id);
         if (!cycles.ok()) return cycles.take_error();
         auto remind = [&](const PurchaseCycle& c, const std::string& scope, const std::string& what) -> Status {
-            // Due soon, and not long overdue (a lapsed member is the dormancy reminder's job).
-            if (c.next_due_at >= horizon || c.next_due_at < run.now - static_cast<int64_t>(c.median_days) * kDay) return Ok();
+            // Due within two days, or just missed (the pass runs daily; a member long past their
+            // cycle is the dormancy reminder's business).
+            if (c.next_due_at >= horizon || c.next_due_at < run.now - kCycleGraceDays * kDay) return Ok();
             const std::string date = loyalty::LocalDate(c.next_due_at, run.timezone);
             auto made = Remind(run, m, {"cycle", scope + date, "复购提醒 " + m.name + what, std::max(c.next_due_at, run.now)});
             if (!made.ok()) return made.take_error();
@@ -159,8 +164,8 @@ Status Dormancy(StoreRun& run, ReminderCounts& counts) {
     auto rows = run.tx.Query(
         "SELECT m.id, m.name, CASE WHEN g.status = 'active' THEN m.guide_id END, COALESCE(m.last_purchase_at, m.created_at) "
         "FROM members m LEFT JOIN staff g ON g.id = m.guide_id WHERE m.home_store_id = ? AND m.status = 'active' AND "
-        "COALESCE(m.last_purchase_at, m.created_at) < ?",
-        {run.store_id, cutoff});
+        "COALESCE(m.last_purchase_at, m.created_at) < ? AND COALESCE(m.last_purchase_at, m.created_at) >= ?",
+        {run.store_id, cutoff, cutoff - kDormancyWindowDays * kDay});
     if (!rows.ok()) return rows.take_error();
     std::optional<loyalty::CouponTemplate> tmpl;
     if (run.settings.dormancy_coupon_template_id) {

@@ -1,7 +1,8 @@
 #pragma once
 // Reminders 智能提醒: the daily pass that turns birthdays, the member day, purchase cycles,
 // dormancy and expiring points into tasks for the member's guide, per store and in the
-// store's time zone. Each fires once per member and occasion (the reminders table's key), so
+// store's time zone. Dormancy fires when a member's silence crosses the threshold (within a
+// week of it), cycles when the next visit is due within two days. Each fires once per member and occasion (the reminders table's key), so
 // running the pass twice, or on two instances at once, creates nothing twice.
 
 #include <cstdint>

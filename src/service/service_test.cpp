@@ -134,8 +134,12 @@ TEST_F(ReminderTest, EachOccasionFiresOnceHoweverOftenTheJobRuns) {
     Exec("INSERT INTO members (id, member_no, name, home_store_id, birth_month, birthday_enc, last_purchase_at, "
          "created_at, updated_at) VALUES (1, 'M1', '生日', 1, 12, ?, ?, ?, ?)",
          {storage::Blob{vault_.Encrypt("1990-12-01")}, now - 5 * kDay, now - 400 * kDay, now});
+    Exec("INSERT INTO members (id, member_no, name, home_store_id, last_purchase_at, created_at, updated_at) VALUES "
+         "(2, 'M2', '沉睡', 1, ?, ?, ?)",
+         {now - 62 * kDay, now - 365 * kDay, now});
+    // Silent for a year: dormant long ago, not newly so — no reminder now.
     Exec("INSERT INTO members (id, member_no, name, home_store_id, created_at, updated_at) VALUES "
-         "(2, 'M2', '沉睡', 1, ?, ?)",
+         "(3, 'M3', '早已沉睡', 1, ?, ?)",
          {now - 365 * kDay, now});
     auto first = RunReminders(*db_, vault_, now);
     ASSERT_TRUE(first.ok());
@@ -152,9 +156,9 @@ TEST_F(ReminderTest, EachOccasionFiresOnceHoweverOftenTheJobRuns) {
     auto next_year = RunReminders(*db_, vault_, now + 365 * kDay);
     ASSERT_TRUE(next_year.ok());
     EXPECT_EQ(next_year->birthday, 1);
-    // The birthday member has lapsed since; the silent one is still in the same lapse.
-    EXPECT_EQ(next_year->dormancy, 1);
+    EXPECT_EQ(next_year->dormancy, 0);  // nobody newly crossed the threshold
     EXPECT_EQ(Count("SELECT COUNT(*) FROM reminders WHERE kind = 'dormancy' AND member_id = 2"), 1);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM reminders WHERE member_id = 3"), 0);
 }
 
 }  // namespace

@@ -187,9 +187,9 @@ test('reminders fire once per member and occasion, also with two instances runni
   const settings = (await admin.get('/api/v1/service/settings')).body;
   const set = await admin.put('/api/v1/service/settings', { dormancy_days: 60, dormancy_coupon_template_id: coupon.body.id, version: settings.version });
   assert.equal(set.status, 200, set.text);
-  // A member whose last purchase was 90 days ago is dormant.
+  // A member whose last purchase was 61 days ago has just become dormant.
   const sleeper = await member({ guide_id: guideId });
-  await sell(sleeper.id, new Date(await serverNow() - 90 * DAY).toISOString().replace(/\.\d+Z$/, 'Z'));
+  await sell(sleeper.id, new Date(await serverNow() - 61 * DAY).toISOString().replace(/\.\d+Z$/, 'Z'));
 
   const second = Object.assign(new TestServer({ args: ['--test-clock'] }), { dir: server.dir, db: server.db, keyFile: server.keyFile, backend: server.backend });
   await second.launch();
