@@ -90,6 +90,16 @@ test('a store\'s join code gives a link, a QR image and an A5 poster', async () 
   assert.equal(page.body.guide.name, 'guide_portal');
   assert.equal(page.body.privacy.version, 1);
   assert.match(page.body.privacy.text, /privacy|consent/i);
+  // The page behind the code is light: HTML, script and stylesheet well under 150 KB.
+  let pageBytes = 0;
+  for (const path of [`/m/join/${joinToken}`, '/m/m.js', '/m/m.css']) {
+    const r = await fetch(`${server.base}${path}`);
+    assert.equal(r.status, 200, path);
+    const body = await r.text();
+    if (path.startsWith('/m/join')) assert.match(body, /\/m\/m\.js/);
+    pageBytes += Buffer.byteLength(body);
+  }
+  assert.ok(pageBytes < 150 * 1024, `member page ${pageBytes} bytes`);
   const forged = joinToken.replace(/^\d+/, '999');
   assert.equal((await new Phone('10.0.0.9').call('GET', `/join/${forged}`)).status, 404);
 });
