@@ -7,6 +7,7 @@
 
 #include <iomanip>
 #include <iostream>
+#include <thread>
 
 #include "app/demo_data.hpp"
 #include "app/demo_sales.hpp"
@@ -15,6 +16,7 @@
 #include "loyalty/routes.hpp"
 #include "common/messages.hpp"
 #include "http/server.hpp"
+#include "analytics/sales_columns.hpp"
 #include "jobs/scheduler.hpp"
 #include "service/routes.hpp"
 #include "http/static_site.hpp"
@@ -98,8 +100,13 @@ int Serve(const CommonOptions& o, http::ServerOptions server_options, const std:
     loyalty::AddLoyaltyJobs(scheduler);
     service::AddServiceJobs(scheduler, *vault);
     if (test_clock) spdlog::warn("--test-clock: POST /api/v1/test/clock can move this server's clock (tests only)");
+    // The analytics columns load in the background; a report asked for meanwhile waits for them.
+    analytics::SalesStore analytics_store;
+    std::thread analytics_loader([&] {
+        if (auto s = analytics_store.CatchUp(*db); !s.ok()) spdlog::warn("analytics: {}", s.error().internal_detail);
+    });
     Services services{.db = db.get(), .vault = &*vault, .throttle = &throttle, .scheduler = &scheduler,
-                      .sessions = policy, .test_clock = test_clock};
+                      .analytics = &analytics_store, .sessions = policy, .test_clock = test_clock};
     http::Router router = BuildRouter();
     http::StaticSite site(web_root);
     if (site.empty()) spdlog::warn("no web app embedded and no --web-root: serving the API only");
@@ -108,6 +115,7 @@ int Serve(const CommonOptions& o, http::ServerOptions server_options, const std:
     spdlog::info("storecrm serving {} on http://{}:{}", db->Describe(), server_options.address, server_options.port);
     const bool served = server.Run();
     scheduler.Stop();
+    analytics_loader.join();
     return served ? 0 : 1;
 }
 

@@ -12,6 +12,7 @@
 #include "sales/routes.hpp"
 #include "sales/sale_service.hpp"
 #include "service/routes.hpp"
+#include "analytics/routes.hpp"
 #include "portal/routes.hpp"
 #include "jobs/job_routes.hpp"
 #include "staff/routes.hpp"
@@ -58,6 +59,7 @@ http::Router BuildRouter() {
     portal::RegisterPortalSessionRoutes(router);
     portal::RegisterPortalCardRoutes(router);
     portal::RegisterPortalStaffRoutes(router);
+    analytics::RegisterRfmRoutes(router);
     return router;
 }
 

@@ -13,6 +13,9 @@ class LoginThrottle;
 namespace storecrm::jobs {
 class Scheduler;
 }
+namespace storecrm::analytics {
+class SalesStore;
+}
 
 namespace storecrm {
 
@@ -29,6 +32,7 @@ struct Services {
     security::FieldVault* vault = nullptr;
     security::LoginThrottle* throttle = nullptr;
     jobs::Scheduler* scheduler = nullptr;  // for "run now"; absent in tools without one
+    analytics::SalesStore* analytics = nullptr;  // the in-memory sales columns
     SessionPolicy sessions;
     bool test_clock = false;  // serve --test-clock: the clock may be moved by API
 };

@@ -139,9 +139,9 @@ Result<http::Response> Decide(RequestContext& ctx) {
     if (!body.ok()) return body.take_error();
     auto approve = body->Bool("approve", true);
     auto note = body->Text("note", {.max_chars = 500, .multiline = true}).value_or("");
-    if ((*row)->Text(1) != "pending") body->AddError("approve", "portal.deletion_decided");
     if (approve && !*approve && note.empty()) body->AddError("note", "field.required");
     STORECRM_TRY(body->Finish());
+    if ((*row)->Text(1) != "pending") return Error::Conflict("approve", "portal.deletion_decided");
     const int64_t member_id = (*row)->Int(0);
     const int64_t now = NowUnix();
     const std::string phone = ctx.services.vault->Decrypt((*row)->BlobBytes(2)).value_or("");

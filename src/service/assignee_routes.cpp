@@ -14,6 +14,9 @@ Result<http::Response> StaffOptions(http::RequestContext& ctx) {
     if (auto v = ctx.request.QueryParam("store_id"); v && !v->empty()) {
         const int64_t store = std::atoll(v->c_str());
         if (!ctx.principal.CanAccessStore(store)) return Error::Field("store_id", "field.store_out_of_scope");
+        auto exists = ctx.tx.QueryOne("SELECT 1 FROM stores WHERE id = ?", {store});
+        if (!exists.ok()) return exists.take_error();
+        if (!exists->has_value()) return Error::Field("store_id", "field.not_found");
         where += " AND (r.all_stores = 1 OR EXISTS (SELECT 1 FROM staff_stores x WHERE x.staff_id = s.id AND x.store_id = ?))";
         params.emplace_back(store);
     } else if (!ctx.principal.all_stores) {

@@ -46,7 +46,9 @@ Result<http::Response> ListTasks(RequestContext& ctx) {
         }
     }
     if (auto v = ctx.request.QueryParam("escalated"); v && *v == "true") where += " AND t.escalated_to IS NOT NULL";
-    if (auto v = ctx.request.QueryParam("completed"); v && *v == "today") {
+    if (auto v = ctx.request.QueryParam("completed"); v && !v->empty() && *v != "today") {
+        return Error::Field("completed", "field.invalid_choice", {{"choices", "today"}});
+    } else if (v && *v == "today") {
         // Finished (done or skipped) since the caller's local midnight.
         auto tz = CallerTimezone(ctx);
         if (!tz.ok()) return tz.take_error();

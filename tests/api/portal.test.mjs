@@ -270,7 +270,7 @@ test('a deletion request waits for staff; approval anonymises the member, who is
   assert.ok(fieldError(noNote, 'note'));
   const decided = await admin.post(`/api/v1/deletion-requests/${request.id}/decide`, { approve: true });
   assert.equal(decided.status, 200, decided.text);
-  assert.equal((await admin.post(`/api/v1/deletion-requests/${request.id}/decide`, { approve: true })).status, 400);
+  assert.equal((await admin.post(`/api/v1/deletion-requests/${request.id}/decide`, { approve: true })).status, 409);
 
   const member = (await admin.get(`/api/v1/members/${request.member.id}`)).body;
   assert.equal(member.status, 'anonymized');

@@ -102,6 +102,8 @@ export interface TaskQuery extends PageQuery {
   origin?: TaskOrigin | ''
   due?: 'today' | 'overdue' | 'upcoming' | ''
   escalated?: boolean | ''
+  /** `today`: tasks finished (done or skipped) today. */
+  completed?: 'today' | ''
 }
 
 export interface TaskInput {
@@ -196,6 +198,19 @@ export function updateTask(id: number, data: TaskUpdate) {
 /** Mark a task done or skipped with an outcome. */
 export function completeTask(id: number, data: { status: 'done' | 'skipped'; outcome: string; version?: number }) {
   return http.post<Task>(`/tasks/${id}/complete`, data)
+}
+
+/** An active colleague to assign work to (`GET /staff/options`). */
+export interface StaffOption {
+  id: number
+  name: string
+  role_code: string
+  role_name: string
+}
+
+/** Active colleagues of my stores (or of one store) to assign tasks and complaints to (`service.use`). */
+export function getStaffOptions(storeId?: number | null) {
+  return http.get<{ items: StaffOption[] }>('/staff/options', { store_id: storeId ?? undefined })
 }
 
 /** 导购交接: move the guide's members and open tasks to another staff member. */

@@ -10,6 +10,8 @@ import { getTiers } from '@/api/loyalty'
 import type { Tier } from '@/api/loyalty'
 import { getCategories } from '@/api/products'
 import type { ProductCategory } from '@/api/products'
+import { getStaffOptions } from '@/api/service'
+import type { StaffOption } from '@/api/service'
 import { useAuthStore } from './auth'
 
 /**
@@ -23,6 +25,8 @@ export const useLookupStore = defineStore('lookups', () => {
   const staff = ref<Staff[]>([])
   const tiers = ref<Tier[]>([])
   const categories = ref<ProductCategory[]>([])
+  /** Active colleagues to assign work to, per store id (`''` = all my stores). */
+  const colleagues = ref<Record<string, StaffOption[]>>({})
   const loaded = ref<Record<string, boolean>>({})
   const pending: Record<string, Promise<void> | undefined> = {}
 
@@ -80,6 +84,26 @@ export const useLookupStore = defineStore('lookups', () => {
     }, force)
   }
 
+  /**
+   * Colleagues to assign tasks and complaints to (`GET /staff/options`, `service.use`); without
+   * it but with `staff.manage` the staff list stands in.
+   */
+  function loadColleagues(storeId?: number | null, force = false) {
+    const auth = useAuthStore()
+    const key = storeId ? String(storeId) : ''
+    if (!auth.can('service.use')) {
+      if (!auth.can('staff.manage')) return Promise.resolve()
+      return loadStaff(force).then(() => {
+        const list = staff.value.filter((s) => s.status === 'active' && (!storeId || s.store_ids.includes(storeId)))
+        colleagues.value = { ...colleagues.value, [key]: list.map((s) => ({ id: s.id, name: s.name || s.username, role_code: s.role_code, role_name: s.role_name })) }
+      })
+    }
+    return once(`colleagues:${key}`, async () => {
+      const items = (await getStaffOptions(storeId)).items ?? []
+      colleagues.value = { ...colleagues.value, [key]: items }
+    }, force)
+  }
+
   function categoryName(id: number | null | undefined): string {
     if (id === null || id === undefined) return ''
     return categories.value.find((c) => c.id === id)?.name ?? `#${id}`
@@ -112,6 +136,7 @@ export const useLookupStore = defineStore('lookups', () => {
     staff.value = []
     tiers.value = []
     categories.value = []
+    colleagues.value = {}
     loaded.value = {}
   }
 
@@ -122,6 +147,8 @@ export const useLookupStore = defineStore('lookups', () => {
     staff,
     tiers,
     categories,
+    colleagues,
+    loadColleagues,
     tagsByGroup,
     loadTiers,
     loadCategories,

@@ -1,7 +1,7 @@
 import type { RouteRecordRaw } from 'vue-router'
-import { CopyDocument, Plus, PriceTag, Tickets, User } from '@element-plus/icons-vue'
+import { CircleClose, CopyDocument, Plus, PriceTag, Tickets, User } from '@element-plus/icons-vue'
 
-/** 会员: list, form, 360° view, duplicates, tag library, custom fields. */
+/** 会员: list, form, 360° view, duplicates, deletion requests, tag library, custom fields. */
 export const memberRoutes: RouteRecordRaw[] = [
   {
     path: 'members',
@@ -20,6 +20,12 @@ export const memberRoutes: RouteRecordRaw[] = [
     name: 'MemberDuplicates',
     component: () => import('@/views/members/duplicates.vue'),
     meta: { title: 'menu.duplicates', permission: ['members.read', 'members.merge'], icon: CopyDocument },
+  },
+  {
+    path: 'members/deletion-requests',
+    name: 'MemberDeletionRequests',
+    component: () => import('@/views/members/deletion-requests.vue'),
+    meta: { title: 'menu.deletionRequests', permission: 'members.anonymize', icon: CircleClose },
   },
   {
     path: 'members/:id(\\d+)',

@@ -1,7 +1,7 @@
 import type { RouteRecordRaw } from 'vue-router'
-import { Avatar, Document, Key, Lock, Shop } from '@element-plus/icons-vue'
+import { Avatar, ChatLineSquare, Document, Key, Lock, Shop } from '@element-plus/icons-vue'
 
-/** 系统: stores, staff, roles, API tokens, audit log. */
+/** 系统: stores, staff, roles, API tokens, audit log, message log. */
 export const systemRoutes: RouteRecordRaw[] = [
   {
     path: 'system/stores',
@@ -32,5 +32,11 @@ export const systemRoutes: RouteRecordRaw[] = [
     name: 'SystemAudit',
     component: () => import('@/views/system/audit/list.vue'),
     meta: { title: 'menu.audit', permission: 'audit.read', icon: Document },
+  },
+  {
+    path: 'system/messages',
+    name: 'SystemMessages',
+    component: () => import('@/views/system/messages/list.vue'),
+    meta: { title: 'menu.messages', permission: 'messages.read', icon: ChatLineSquare },
   },
 ]

@@ -1,0 +1,4 @@
+-- PostgreSQL dialect of sqlite/0008 (schema_test checks both agree).
+-- The analysis reports: the first start after this migration grants the built-in roles the
+-- new analytics.read permission (the sales columns themselves live in memory).
+INSERT INTO sequences (name, value) VALUES ('builtin_roles.analytics', 0);

@@ -1,0 +1,151 @@
+// GET /analytics/rfm: the 5 × 5 R × F grid, the named classes, the quintile cut points;
+// GET /analytics/rfm/members: drill into a cell or class. Limited to the caller's stores.
+#include <algorithm>
+#include <map>
+
+#include <nlohmann/json.hpp>
+
+#include "analytics/rfm.hpp"
+#include "analytics/routes.hpp"
+#include "common/clock.hpp"
+#include "http/json_response.hpp"
+#include "http/paging.hpp"
+
+namespace storecrm::analytics {
+namespace {
+
+using http::RequestContext;
+using nlohmann::json;
+
+Result<RfmQuery> ReadRfmQuery(RequestContext& ctx) {
+    RfmQuery q;
+    const int64_t now = NowUnix();
+    q.to_day = DayOf(now);
+    q.from_day = static_cast<uint16_t>(std::max<int>(0, q.to_day - 364));  // the last 12 months
+    for (const auto& [name, day] : {std::pair{"from", &q.from_day}, std::pair{"to", &q.to_day}}) {
+        if (auto v = ctx.request.QueryParam(name); v && !v->empty()) {
+            auto at = ParseIsoDate(*v);
+            if (!at || *at < kDayZero) return Error::Field(name, "field.invalid_date");
+            *day = DayOf(*at + 12 * 3600);  // midday UTC falls on that date in China time
+        }
+    }
+    if (q.from_day > q.to_day) return Error::Field("from", "analytics.from_after_to");
+    std::vector<uint16_t> wanted;
+    if (auto v = ctx.request.QueryParam("store_id"); v && !v->empty()) {
+        size_t start = 0;
+        while (start <= v->size()) {
+            size_t end = v->find(',', start);
+            if (end == std::string::npos) end = v->size();
+            const int64_t id = std::atoll(v->substr(start, end - start).c_str());
+            if (id <= 0 || id > 65535 || !ctx.principal.CanAccessStore(id)) {
+                return Error::Field("store_id", "field.store_out_of_scope");
+            }
+            wanted.push_back(static_cast<uint16_t>(id));
+            start = end + 1;
+        }
+    } else if (!ctx.principal.all_stores) {
+        for (int64_t id : ctx.principal.store_ids) wanted.push_back(static_cast<uint16_t>(id));
+        if (wanted.empty()) wanted.push_back(0);  // no stores: nothing
+    }
+    q.stores = std::move(wanted);
+    return q;
+}
+
+Result<RfmResult> Run(RequestContext& ctx, const RfmQuery& q) {
+    if (!ctx.services.analytics) return Error::NotFound();
+    STORECRM_TRY(ctx.services.analytics->CatchUp(*ctx.services.db));
+    return ctx.services.analytics->Read([&](const SalesColumns& c) { return ComputeRfm(c, q); });
+}
+
+std::string DayText(uint16_t day) { return FormatIsoUtc(DayStart(day) + kLocalOffset).substr(0, 10); }
+
+Result<http::Response> Rfm(RequestContext& ctx) {
+    auto q = ReadRfmQuery(ctx);
+    if (!q.ok()) return q.take_error();
+    const int64_t started = NowUnixMillis();
+    auto result = Run(ctx, *q);
+    if (!result.ok()) return result.take_error();
+    json grid = json::array();
+    std::map<std::string, std::pair<int64_t, int64_t>> classes;
+    for (uint8_t r = 5; r >= 1; --r) {
+        for (uint8_t f = 1; f <= 5; ++f) {
+            const auto& cell = result->grid[r - 1][f - 1];
+            const char* name = RfmClass(r, f);
+            grid.push_back({{"r", r}, {"f", f}, {"members", cell.members}, {"revenue", cell.revenue}, {"class", name}});
+            classes[name].first += cell.members;
+            classes[name].second += cell.revenue;
+        }
+    }
+    json class_rows = json::array();
+    for (const auto& name : RfmClasses()) {
+        class_rows.push_back({{"class", name}, {"members", classes[name].first}, {"revenue", classes[name].second}});
+    }
+    auto cuts = [](const std::array<double, 4>& c) { return json::array({c[0], c[1], c[2], c[3]}); };
+    return http::JsonOk({{"from", DayText(q->from_day)},
+                         {"to", DayText(q->to_day)},
+                         {"members", result->members.size()},
+                         {"grid", grid},
+                         {"classes", class_rows},
+                         {"cuts", {{"recency_days", cuts(result->recency_cuts)},
+                                   {"frequency", cuts(result->frequency_cuts)},
+                                   {"monetary", cuts(result->monetary_cuts)}}},
+                         {"elapsed_ms", NowUnixMillis() - started}});
+}
+
+Result<http::Response> RfmMembers(RequestContext& ctx) {
+    auto q = ReadRfmQuery(ctx);
+    if (!q.ok()) return q.take_error();
+    auto page = http::ReadPage(ctx.request, 50, 200);
+    if (!page.ok()) return page.take_error();
+    int r = 0, f = 0;
+    if (auto v = ctx.request.QueryParam("r"); v && !v->empty()) r = std::atoi(v->c_str());
+    if (auto v = ctx.request.QueryParam("f"); v && !v->empty()) f = std::atoi(v->c_str());
+    const auto cls = ctx.request.QueryParam("class").value_or("");
+    if (r < 0 || r > 5) return Error::Field("r", "field.out_of_range", {{"min", "1"}, {"max", "5"}});
+    if (f < 0 || f > 5) return Error::Field("f", "field.out_of_range", {{"min", "1"}, {"max", "5"}});
+    if (!cls.empty() && std::find(RfmClasses().begin(), RfmClasses().end(), cls) == RfmClasses().end()) {
+        return Error::Field("class", "field.invalid_choice", {{"choices", "champions, loyal, …"}});
+    }
+    auto result = Run(ctx, *q);
+    if (!result.ok()) return result.take_error();
+    std::vector<const RfmMember*> matched;
+    for (const auto& m : result->members) {
+        if ((r && m.r != r) || (f && m.f != f) || (!cls.empty() && cls != RfmClass(m.r, m.f))) continue;
+        matched.push_back(&m);
+    }
+    // Best customers of the cell first.
+    std::sort(matched.begin(), matched.end(), [](const RfmMember* a, const RfmMember* b) {
+        return a->monetary != b->monetary ? a->monetary > b->monetary : a->member < b->member;
+    });
+    json items = json::array();
+    const size_t end = std::min(matched.size(), static_cast<size_t>(page->offset + page->limit));
+    for (size_t i = static_cast<size_t>(page->offset); i < end; ++i) {
+        const RfmMember& m = *matched[i];
+        auto row = ctx.tx.QueryOne("SELECT member_no, name, phone_masked FROM members WHERE id = ?", {static_cast<int64_t>(m.member)});
+        if (!row.ok()) return row.take_error();
+        json one = {{"member_id", m.member}, {"recency_days", m.recency_days}, {"frequency", m.frequency},
+                    {"monetary", m.monetary},   {"r", m.r}, {"f", m.f}, {"m", m.m}, {"class", RfmClass(m.r, m.f)}};
+        if (row->has_value()) {
+            one["member_no"] = (*row)->Text(0);
+            one["name"] = (*row)->Text(1);
+            one["phone"] = (*row)->Text(2);
+        }
+        items.push_back(std::move(one));
+    }
+    return http::PageResponse(std::move(items), page->NextCursor(static_cast<int64_t>(matched.size())),
+                              static_cast<int64_t>(matched.size()));
+}
+
+}  // namespace
+
+void RegisterRfmRoutes(http::Router& router) {
+    using storage::TxMode;
+    router.Add({.method = "GET", .pattern = "/api/v1/analytics/rfm", .permission = "analytics.read", .tx = TxMode::kRead,
+                .tag = "analytics", .summary = "RFM grid, classes and quintile cut points (?from&to&store_id)",
+                .handler = Rfm});
+    router.Add({.method = "GET", .pattern = "/api/v1/analytics/rfm/members", .permission = "analytics.read",
+                .tx = TxMode::kRead, .tag = "analytics", .summary = "The members of an RFM cell or class (?r&f&class)",
+                .handler = RfmMembers});
+}
+
+}  // namespace storecrm::analytics

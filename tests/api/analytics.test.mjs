@@ -1,0 +1,113 @@
+// Analysis over HTTP: the RFM grid and classes computed by the in-memory engine agree with the
+// same numbers worked out here from the sales the test made; new sales show up in the next
+// report; a store's staff see their store only.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { TestServer, fieldError } from '../support/server.mjs';
+
+let server;
+let admin;
+let storeA;
+let storeB;
+const DAY = 86400000;
+let phoneSeq = 13800000000;
+
+async function member(store) {
+  const r = await admin.post('/api/v1/members', { phone: String(++phoneSeq), name: '分析', home_store_id: store });
+  assert.equal(r.status, 201, r.text);
+  return r.body.id;
+}
+
+async function sell(store, memberId, daysAgo, amount) {
+  const soldAt = new Date(Date.now() - daysAgo * DAY).toISOString().replace(/\.\d+Z$/, 'Z');
+  const r = await admin.post('/api/v1/sales', {
+    store_id: store, terminal: 'T1', member_id: memberId, sold_at: soldAt,
+    lines: [{ sku: 'AN-1', quantity: amount / 1000 }], payments: [{ method: 'cash', amount }],
+  }, { headers: { 'Idempotency-Key': randomUUID() } });
+  assert.equal(r.status, 201, r.text);
+  return r.body;
+}
+
+// The 20/40/60/80 % cut points and the scores, as the API documents them.
+function cuts(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return [1, 2, 3, 4].map((k) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * k) / 5))]);
+}
+
+before(async () => {
+  server = await new TestServer({ args: ['--test-clock'] }).start();
+  admin = await server.signIn('admin', undefined, { lang: 'en' });
+  storeA = (await admin.post('/api/v1/stores', { code: 'AN1', name: '分析甲店', type: 'direct' })).body.id;
+  storeB = (await admin.post('/api/v1/stores', { code: 'AN2', name: '分析乙店', type: 'direct' })).body.id;
+  assert.equal((await admin.post('/api/v1/products', { sku: 'AN-1', name: '样品', price: 1000 })).status, 201);
+});
+after(() => server.stop());
+
+test('the RFM grid and classes match the sales, and new sales count in the next report', async () => {
+  // Twelve members in A: member k bought k times, the last k×5 days ago, k×1000 fen each time.
+  const plan = [];
+  for (let k = 1; k <= 12; k++) {
+    const id = await member(storeA);
+    for (let visit = 0; visit < k; visit++) await sell(storeA, id, k * 5 + visit * 2, k * 1000);
+    plan.push({ id, recency: k * 5, frequency: k, monetary: k * k * 1000 });
+  }
+  const other = await member(storeB);
+  await sell(storeB, other, 1, 5000);
+  await server.client().post('/api/v1/test/clock', { advance_seconds: 5 });  // past the 2 s settle time
+
+  const rfm = await admin.get(`/api/v1/analytics/rfm?store_id=${storeA}`);
+  assert.equal(rfm.status, 200, rfm.text);
+  assert.equal(rfm.body.members, 12);
+  const [rc, fc, mc] = [cuts(plan.map((p) => p.recency)), cuts(plan.map((p) => p.frequency)), cuts(plan.map((p) => p.monetary))];
+  assert.deepEqual(rfm.body.cuts.frequency, fc);
+  assert.deepEqual(rfm.body.cuts.monetary, mc);
+  // Recency is counted in days from the end of today; the test's "k×5 days ago" may cross a
+  // midnight, so compare the scores the cut points give rather than exact days.
+  const cells = new Map();
+  for (const p of plan) {
+    const r = 5 - rc.filter((c) => p.recency > c).length;
+    const f = 1 + fc.filter((c) => p.frequency > c).length;
+    const key = `${r}-${f}`;
+    cells.set(key, (cells.get(key) ?? 0) + 1);
+  }
+  for (const cell of rfm.body.grid) {
+    assert.equal(cell.members, cells.get(`${cell.r}-${cell.f}`) ?? 0, `cell r${cell.r} f${cell.f}`);
+  }
+  assert.equal(rfm.body.grid.reduce((s, c) => s + c.revenue, 0), plan.reduce((s, p) => s + p.monetary, 0));
+  assert.equal(rfm.body.classes.reduce((s, c) => s + c.members, 0), 12);
+
+  // Drill into the best cell: its members, biggest spenders first.
+  const top = rfm.body.grid.find((c) => c.members > 0 && c.f === 5);
+  const drill = (await admin.get(`/api/v1/analytics/rfm/members?store_id=${storeA}&r=${top.r}&f=5`)).body;
+  assert.equal(drill.total, top.members);
+  assert.ok(drill.items[0].monetary >= drill.items.at(-1).monetary);
+  assert.ok(plan.some((p) => p.id === drill.items[0].member_id));
+  const byClass = (await admin.get(`/api/v1/analytics/rfm/members?store_id=${storeA}&class=${top.class}`)).body;
+  assert.equal(byClass.total, rfm.body.classes.find((c) => c.class === top.class).members);
+
+  // A new member's first sale is in the next report.
+  const fresh = await member(storeA);
+  await sell(storeA, fresh, 0, 2000);
+  await server.client().post('/api/v1/test/clock', { advance_seconds: 5 });
+  const again = (await admin.get(`/api/v1/analytics/rfm?store_id=${storeA}`)).body;
+  assert.equal(again.members, 13);
+
+  const all = (await admin.get('/api/v1/analytics/rfm')).body;
+  assert.equal(all.members, 14, 'both stores');
+});
+
+test('a store\'s staff see their store only; bad queries are field errors', async () => {
+  const manager = await server.staffWithRole(admin, 'an_manager', 'store_manager', [storeB]);
+  const mine = await manager.get('/api/v1/analytics/rfm');
+  assert.equal(mine.status, 200);
+  assert.equal(mine.body.members, 1);
+  const theirs = await manager.get(`/api/v1/analytics/rfm?store_id=${storeA}`);
+  assert.equal(theirs.status, 400);
+  assert.ok(fieldError(theirs, 'store_id'));
+  const cashier = await server.staffWithRole(admin, 'an_cashier', 'cashier', [storeB]);
+  assert.equal((await cashier.get('/api/v1/analytics/rfm')).status, 403);
+  const backwards = await admin.get('/api/v1/analytics/rfm?from=2026-05-01&to=2026-01-01');
+  assert.equal(fieldError(backwards, 'from'), 'The start is after the end');
+  assert.ok(fieldError(await admin.get('/api/v1/analytics/rfm/members?r=9'), 'r'));
+});
