@@ -53,6 +53,7 @@ test: test-unit test-api test-e2e
 bench: build
 	@bash bench/run.sh "$(BUILD)"
 	@bash bench/run_checkout.sh "$(BUILD)"
+	@"$(BUILD)/bench/bench_analytics"
 
 clean:
 	rm -rf $(BUILD) web/dist

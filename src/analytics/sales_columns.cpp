@@ -24,6 +24,18 @@ size_t SalesColumns::Bytes() const {
            line_amount.capacity() * 4 + line_quantity.capacity() * 2;
 }
 
+void SalesColumns::ShrinkToFit() {
+    sale_member.shrink_to_fit();
+    sale_day.shrink_to_fit();
+    sale_store.shrink_to_fit();
+    sale_hour.shrink_to_fit();
+    sale_refund.shrink_to_fit();
+    sale_first_line.shrink_to_fit();
+    line_product.shrink_to_fit();
+    line_amount.shrink_to_fit();
+    line_quantity.shrink_to_fit();
+}
+
 void SalesColumns::AppendSale(uint32_t member, int64_t at, uint16_t store, bool refund) {
     sale_member.push_back(member);
     sale_day.push_back(DayOf(at));
@@ -122,6 +134,7 @@ Status SalesStore::CatchUp(storage::Database& db) {
     last_sale_id_ = last_sale;
     last_refund_id_ = last_refund;
     if (!loaded_) {
+        columns_.ShrinkToFit();
         spdlog::info("analytics: loaded {} receipts, {} lines ({} MB) in {} ms", columns_.sales(), columns_.lines(),
                      columns_.Bytes() / (1 << 20), NowUnixMillis() - started);
     }

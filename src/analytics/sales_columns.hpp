@@ -41,7 +41,8 @@ struct SalesColumns {
     uint32_t LineEnd(size_t sale) const {
         return sale + 1 < sales() ? sale_first_line[sale + 1] : static_cast<uint32_t>(lines());
     }
-    size_t Bytes() const;
+    size_t Bytes() const;  // memory held, spare capacity included
+    void ShrinkToFit();    // gives the growth slack back after a bulk load
 
     // Appends one receipt; its lines follow with AppendLine.
     void AppendSale(uint32_t member, int64_t at, uint16_t store, bool refund);

@@ -1,0 +1,81 @@
+// The analysis engine on generated data: 1,000,000 members and 10,000,000 sale lines in the
+// in-memory columns, then RFM over the last 12 months — printed beside the raw limit, a
+// minimal single-threaded scan that only sums spend per member over the same arrays, and the
+// issue's aims. Figures only; nothing is asserted.
+//
+//   bench_analytics [members] [lines]
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+
+#include "analytics/rfm.hpp"
+
+using namespace storecrm::analytics;
+
+namespace {
+
+double Seconds(std::chrono::steady_clock::time_point since) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+template <typename F>
+double BestOf(int runs, F&& f) {
+    double best = 1e9;
+    for (int i = 0; i < runs; ++i) {
+        const auto t = std::chrono::steady_clock::now();
+        f();
+        best = std::min(best, Seconds(t));
+    }
+    return best;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const uint32_t members = argc > 1 ? static_cast<uint32_t>(std::atol(argv[1])) : 1000000;
+    const size_t lines = argc > 2 ? static_cast<size_t>(std::atoll(argv[2])) : 10000000;
+    std::mt19937_64 rng(7);
+    const uint16_t today = DayOf(1796000000);  // late 2026
+    SalesColumns c;
+    c.sale_member.reserve(lines / 2);
+    c.line_product.reserve(lines);
+    const auto t0 = std::chrono::steady_clock::now();
+    // Three years of receipts of one to three lines; a fifth of receipts without a member.
+    while (c.lines() < lines) {
+        const uint32_t member = rng() % 5 == 0 ? 0 : 1 + static_cast<uint32_t>(rng() % members);
+        const uint16_t day = static_cast<uint16_t>(today - rng() % 1095);
+        c.AppendSale(member, DayStart(day) + 10 * 3600 + static_cast<int64_t>(rng() % 43200),
+                     static_cast<uint16_t>(1 + rng() % 50), rng() % 50 == 0);
+        const int n = 1 + static_cast<int>(rng() % 3);
+        for (int k = 0; k < n && c.lines() < lines; ++k) {
+            c.AppendLine(static_cast<uint32_t>(1 + rng() % 5000), static_cast<int32_t>(500 + rng() % 30000), 1);
+        }
+    }
+    c.ShrinkToFit();  // as the engine does after its first load
+    std::printf("generated %zu receipts, %zu lines for %u members in %.1f s\n", c.sales(), c.lines(), members, Seconds(t0));
+    std::printf("columns: %.1f bytes per sale line (aim < 24)\n", static_cast<double>(c.Bytes()) / c.lines());
+
+    const RfmQuery year{.from_day = static_cast<uint16_t>(today - 364), .to_day = today};
+    size_t rfm_members = 0;
+    const double rfm = BestOf(3, [&] { rfm_members = ComputeRfm(c, year).members.size(); });
+    RfmQuery five = year;
+    five.stores = {1, 2, 3, 4, 5};
+    const double rfm_stores = BestOf(3, [&] { (void)ComputeRfm(c, five); });
+    // The raw limit: one pass summing line amounts per member, nothing else.
+    std::vector<int64_t> spend(members + 1);
+    const double raw = BestOf(3, [&] {
+        std::fill(spend.begin(), spend.end(), 0);
+        for (size_t s = 0; s < c.sales(); ++s) {
+            int64_t amount = 0;
+            for (uint32_t l = c.sale_first_line[s], e = c.LineEnd(s); l < e; ++l) amount += c.line_amount[l];
+            spend[c.sale_member[s]] += amount;
+        }
+    });
+    std::printf("%-34s %8s %10s\n", "report", "seconds", "aim");
+    std::printf("%-34s %8.3f %10s   (%zu members scored)\n", "RFM, 12 months, all stores", rfm, "<= 0.45", rfm_members);
+    std::printf("%-34s %8.3f %10s\n", "RFM, 12 months, 5 stores", rfm_stores, "<= 0.45");
+    std::printf("%-34s %8.3f %10s   (raw limit: sum spend per member)\n", "minimal scan", raw, "");
+    std::printf("RFM / minimal scan = %.1fx (aim: within 3x)\n", rfm / raw);
+    return 0;
+}
