@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "analytics/reports.hpp"
 #include "analytics/rfm.hpp"
 
 namespace storecrm::analytics {
@@ -98,6 +99,76 @@ TEST(RfmTest, EveryCellHasOneNamedClass) {
     EXPECT_STREQ(RfmClass(1, 1), "lost");
     EXPECT_STREQ(RfmClass(3, 3), "need_attention");
     EXPECT_STREQ(RfmClass(2, 4), "at_risk");
+}
+
+TEST(CalendarTest, DaysMapToWeekdaysAndMonths) {
+    EXPECT_EQ(WeekdayOf(0), 6);  // 2000-01-01 was a Saturday
+    EXPECT_EQ(WeekdayOf(2), 1);
+    EXPECT_EQ(MonthOf(0), 0);
+    EXPECT_EQ(MonthOf(31), 1);   // 2000-02-01
+    EXPECT_EQ(MonthOf(60), 2);   // 2000-03-01 (2000 was a leap year)
+    EXPECT_EQ(MonthText(MonthOf(DayOf(1796000000))), "2026-11");
+    EXPECT_EQ(MonthText(311), "2025-12");
+}
+
+TEST(SalesReportTest, AddsUpByHand) {
+    SalesColumns c;
+    // Day 8 (a Sunday) at 10:00: member 1 buys two lines; a walk-in buys one; member 1 comes back
+    // on day 9 (Monday) and later returns one item; member 2 buys once in store 2.
+    c.AppendSale(1, DayStart(8) + 10 * 3600, 1, false);
+    c.AppendLine(100, 3000, 1);
+    c.AppendLine(101, 1000, 2);
+    c.AppendSale(0, DayStart(8) + 10 * 3600, 1, false);
+    c.AppendLine(100, 2000, 1);
+    c.AppendSale(1, DayStart(9) + 15 * 3600, 1, false);
+    c.AppendLine(100, 3000, 1);
+    c.AppendSale(1, DayStart(9) + 16 * 3600, 1, true);
+    c.AppendLine(100, -3000, -1);
+    c.AppendSale(2, DayStart(9) + 11 * 3600, 2, false);
+    c.AppendLine(101, 500, 1);
+    auto r = ComputeSales(c, {.from_day = 8, .to_day = 9});
+    EXPECT_EQ(r.amount, 6500);          // 4000 + 2000 + 3000 - 3000 + 500
+    EXPECT_EQ(r.sales_amount, 9500);    // receipts only
+    EXPECT_EQ(r.transactions, 4);
+    EXPECT_EQ(r.items, 6);
+    EXPECT_EQ(r.member_transactions, 3);
+    EXPECT_EQ(r.members_buying, 2);
+    EXPECT_EQ(r.members_repeat, 1);
+    EXPECT_EQ(r.day_amount, (std::vector<int64_t>{6000, 500}));
+    EXPECT_EQ(r.day_transactions, (std::vector<int64_t>{2, 2}));
+    EXPECT_EQ(r.heat_transactions[6][10], 2);  // Sunday 10:00
+    EXPECT_EQ(r.heat_amount[0][15], 3000);     // Monday 15:00
+    EXPECT_EQ(r.product_amount_quantity[100], (std::pair<int64_t, int64_t>{5000, 2}));
+    EXPECT_EQ(r.stores[1].members_buying, 1);
+    EXPECT_EQ(r.stores[2].amount, 500);
+    auto store2 = ComputeSales(c, {.from_day = 8, .to_day = 9, .stores = {2}});
+    EXPECT_EQ(store2.amount, 500);
+    EXPECT_EQ(store2.members_buying, 1);
+}
+
+TEST(CohortTest, RetentionByFirstPurchaseMonth) {
+    SalesColumns c;
+    const uint16_t jan = 9497, feb = jan + 31, mar = feb + 28;  // 2026-01-01, 02-01, 03-01
+    auto buy = [&](uint32_t m, uint16_t day) {
+        c.AppendSale(m, DayStart(day) + 3600 * 12, 1, false);
+        c.AppendLine(1, 100, 1);
+    };
+    ASSERT_EQ(MonthText(MonthOf(jan)), "2026-01");
+    ASSERT_EQ(MonthText(MonthOf(mar)), "2026-03");
+    buy(1, jan + 3);
+    buy(1, feb + 3);
+    buy(2, jan + 10);
+    buy(2, mar + 1);
+    buy(3, feb + 5);
+    buy(3, feb + 9);
+    auto cohorts = ComputeCohorts(c, MonthOf(jan), MonthOf(mar), {});
+    ASSERT_EQ(cohorts.size(), 3u);
+    EXPECT_EQ(cohorts[0].members, 2);
+    EXPECT_EQ(cohorts[0].active, (std::vector<int64_t>{2, 1, 1}));  // Jan: both; Feb: member 1; Mar: member 2
+    EXPECT_EQ(cohorts[1].members, 1);
+    EXPECT_EQ(cohorts[1].active, (std::vector<int64_t>{1, 0}));
+    EXPECT_EQ(cohorts[2].members, 0);
+    EXPECT_EQ(MembersBuying(c, {.from_day = feb, .to_day = static_cast<uint16_t>(mar - 1)}), (std::vector<uint32_t>{1, 3}));
 }
 
 }  // namespace

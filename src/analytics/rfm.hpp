@@ -14,11 +14,8 @@
 
 namespace storecrm::analytics {
 
-struct RfmQuery {
-    uint16_t from_day = 0;  // inclusive
-    uint16_t to_day = 0;    // inclusive; recency is counted from the end of this day
-    std::vector<uint16_t> stores;  // empty: all
-};
+// Recency is counted from the end of `to_day`.
+using RfmQuery = Period;
 
 struct RfmMember {
     uint32_t member = 0;

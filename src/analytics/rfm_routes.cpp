@@ -5,11 +5,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analytics/report_query.hpp"
 #include "analytics/rfm.hpp"
 #include "analytics/routes.hpp"
 #include "common/clock.hpp"
 #include "http/json_response.hpp"
 #include "http/paging.hpp"
+#include "http/services.hpp"
 
 namespace storecrm::analytics {
 namespace {
@@ -17,47 +19,12 @@ namespace {
 using http::RequestContext;
 using nlohmann::json;
 
-Result<RfmQuery> ReadRfmQuery(RequestContext& ctx) {
-    RfmQuery q;
-    const int64_t now = NowUnix();
-    q.to_day = DayOf(now);
-    q.from_day = static_cast<uint16_t>(std::max<int>(0, q.to_day - 364));  // the last 12 months
-    for (const auto& [name, day] : {std::pair{"from", &q.from_day}, std::pair{"to", &q.to_day}}) {
-        if (auto v = ctx.request.QueryParam(name); v && !v->empty()) {
-            auto at = ParseIsoDate(*v);
-            if (!at || *at < kDayZero) return Error::Field(name, "field.invalid_date");
-            *day = DayOf(*at + 12 * 3600);  // midday UTC falls on that date in China time
-        }
-    }
-    if (q.from_day > q.to_day) return Error::Field("from", "analytics.from_after_to");
-    std::vector<uint16_t> wanted;
-    if (auto v = ctx.request.QueryParam("store_id"); v && !v->empty()) {
-        size_t start = 0;
-        while (start <= v->size()) {
-            size_t end = v->find(',', start);
-            if (end == std::string::npos) end = v->size();
-            const int64_t id = std::atoll(v->substr(start, end - start).c_str());
-            if (id <= 0 || id > 65535 || !ctx.principal.CanAccessStore(id)) {
-                return Error::Field("store_id", "field.store_out_of_scope");
-            }
-            wanted.push_back(static_cast<uint16_t>(id));
-            start = end + 1;
-        }
-    } else if (!ctx.principal.all_stores) {
-        for (int64_t id : ctx.principal.store_ids) wanted.push_back(static_cast<uint16_t>(id));
-        if (wanted.empty()) wanted.push_back(0);  // no stores: nothing
-    }
-    q.stores = std::move(wanted);
-    return q;
-}
+Result<RfmQuery> ReadRfmQuery(RequestContext& ctx) { return ReadPeriod(ctx, 365); }
 
 Result<RfmResult> Run(RequestContext& ctx, const RfmQuery& q) {
-    if (!ctx.services.analytics) return Error::NotFound();
-    STORECRM_TRY(ctx.services.analytics->CatchUp(*ctx.services.db));
+    STORECRM_TRY(EnsureCurrent(ctx));
     return ctx.services.analytics->Read([&](const SalesColumns& c) { return ComputeRfm(c, q); });
 }
-
-std::string DayText(uint16_t day) { return FormatIsoUtc(DayStart(day) + kLocalOffset).substr(0, 10); }
 
 Result<http::Response> Rfm(RequestContext& ctx) {
     auto q = ReadRfmQuery(ctx);

@@ -4,6 +4,7 @@
 
 namespace storecrm::analytics {
 
-void RegisterRfmRoutes(http::Router& router);  // /analytics/rfm, /analytics/rfm/members
+void RegisterRfmRoutes(http::Router& router);     // /analytics/rfm, /analytics/rfm/members
+void RegisterReportRoutes(http::Router& router);  // /analytics/sales, /analytics/cohorts, /analytics/members
 
 }  // namespace storecrm::analytics

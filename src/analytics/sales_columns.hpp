@@ -23,6 +23,13 @@ inline constexpr int64_t kLocalOffset = 8 * 3600;
 inline uint16_t DayOf(int64_t unix_seconds) { return static_cast<uint16_t>((unix_seconds - kDayZero) / 86400); }
 inline int64_t DayStart(uint16_t day) { return kDayZero + static_cast<int64_t>(day) * 86400; }
 
+// The days and stores a report covers.
+struct Period {
+    uint16_t from_day = 0;  // inclusive
+    uint16_t to_day = 0;    // inclusive
+    std::vector<uint16_t> stores;  // empty: all
+};
+
 struct SalesColumns {
     // One entry per receipt; a refund is a receipt of its own with negative lines.
     std::vector<uint32_t> sale_member;  // 0: not a member

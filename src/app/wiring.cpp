@@ -60,6 +60,7 @@ http::Router BuildRouter() {
     portal::RegisterPortalCardRoutes(router);
     portal::RegisterPortalStaffRoutes(router);
     analytics::RegisterRfmRoutes(router);
+    analytics::RegisterReportRoutes(router);
     return router;
 }
 

@@ -49,4 +49,25 @@ std::optional<std::vector<CsvRow>> ParseCsv(std::string_view text) {
     return rows;
 }
 
+std::string CsvField(std::string_view value) {
+    std::string out = "\"";
+    const bool number = !value.empty() && value.find_first_not_of("-0123456789.") == std::string_view::npos &&
+                        value.find('-', 1) == std::string_view::npos;
+    if (!number && !value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@')) out += "'";
+    for (char c : value) {
+        if (c == '"') out += "\"\"";
+        else out += c;
+    }
+    return out + "\"";
+}
+
+std::string CsvDocument(const std::vector<CsvRow>& rows) {
+    std::string out = "\xEF\xBB\xBF";
+    for (const auto& row : rows) {
+        for (size_t i = 0; i < row.size(); ++i) out += (i ? "," : "") + CsvField(row[i]);
+        out += "\r\n";
+    }
+    return out;
+}
+
 }  // namespace storecrm

@@ -14,4 +14,10 @@ using CsvRow = std::vector<std::string>;
 // nullopt when a quoted field never closes.
 std::optional<std::vector<CsvRow>> ParseCsv(std::string_view text);
 
+// One quoted field for a spreadsheet: text starting with = + - @ gets a leading ' so it is
+// not run as a formula (numbers, negative ones included, stay numbers).
+std::string CsvField(std::string_view value);
+// A whole file: UTF-8 BOM (Excel then reads Chinese right), CRLF rows.
+std::string CsvDocument(const std::vector<CsvRow>& rows);
+
 }  // namespace storecrm

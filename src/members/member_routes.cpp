@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/clock.hpp"
+#include "common/csv.hpp"
 #include "http/body_reader.hpp"
 #include "http/json_response.hpp"
 #include "http/paging.hpp"
@@ -440,16 +441,6 @@ Result<http::Response> BulkTags(RequestContext& ctx) {
     return http::JsonOk(json{{"affected", targets.size()}});
 }
 
-std::string CsvField(const std::string& value) {
-    // Quote every field; a leading = + - @ is prefixed so spreadsheets do not run it as a formula.
-    std::string out = "\"";
-    if (!value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@')) out += "'";
-    for (char c : value) {
-        if (c == '"') out += "\"\"";
-        else out += c;
-    }
-    return out + "\"";
-}
 
 Result<http::Response> ExportMembers(RequestContext& ctx) {
     auto query = QueryFromRequest(ctx);

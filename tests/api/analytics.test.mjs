@@ -19,8 +19,12 @@ async function member(store) {
   return r.body.id;
 }
 
+const sold = [];  // every sale made here: {store, member, at (ms), amount}
+
 async function sell(store, memberId, daysAgo, amount) {
-  const soldAt = new Date(Date.now() - daysAgo * DAY).toISOString().replace(/\.\d+Z$/, 'Z');
+  const at = Date.now() - daysAgo * DAY;
+  sold.push({ store, member: memberId, at, amount });
+  const soldAt = new Date(at).toISOString().replace(/\.\d+Z$/, 'Z');
   const r = await admin.post('/api/v1/sales', {
     store_id: store, terminal: 'T1', member_id: memberId, sold_at: soldAt,
     lines: [{ sku: 'AN-1', quantity: amount / 1000 }], payments: [{ method: 'cash', amount }],
@@ -95,6 +99,53 @@ test('the RFM grid and classes match the sales, and new sales count in the next 
 
   const all = (await admin.get('/api/v1/analytics/rfm')).body;
   assert.equal(all.members, 14, 'both stores');
+});
+
+test('the sales dashboard, cohorts and member figures agree with the sales made', async () => {
+  const mine = sold.filter((x) => x.store === storeA);
+  const year = (await admin.get(`/api/v1/analytics/sales?store_id=${storeA}&from=${new Date(Date.now() - 300 * DAY).toISOString().slice(0, 10)}`)).body;
+  assert.equal(year.totals.amount, mine.reduce((s, x) => s + x.amount, 0));
+  assert.equal(year.totals.transactions, mine.length);
+  assert.equal(year.totals.members_buying, new Set(mine.map((x) => x.member)).size);
+  const perMember = new Map();
+  for (const x of mine) perMember.set(x.member, (perMember.get(x.member) ?? 0) + 1);
+  const repeat = [...perMember.values()].filter((n) => n >= 2).length;
+  assert.equal(year.totals.repurchase_rate_pct, Math.round((1000 * repeat) / perMember.size) / 10);
+  assert.equal(year.totals.member_amount_share_pct, 100, 'every sale here had a member');
+  assert.equal(year.by_day.reduce((s, d) => s + d.transactions, 0), mine.length);
+  assert.equal(year.by_store.length, 1);
+  assert.equal(year.by_store[0].store_name, '分析甲店');
+  assert.equal(year.by_category[0].amount, year.totals.amount);
+  const heat = year.heatmap.transactions.flat().reduce((s, n) => s + n, 0);
+  assert.equal(heat, mine.length);
+
+  const csv = await fetch(`${server.base}/api/v1/analytics/sales?store_id=${storeA}&format=csv`, { headers: { Cookie: admin.cookie } });
+  assert.match(csv.headers.get('content-type'), /text\/csv/);
+  const lines = (await csv.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
+  assert.equal(lines[0], '"date","amount_fen","transactions"');
+  assert.equal(lines.length, 31, 'a header and the last 30 days');
+  const audit = (await admin.get('/api/v1/audit?action=analytics.export')).body.items;
+  assert.ok(audit.length >= 1);
+
+  // Cohorts: each member's first purchase month in China time.
+  const month = (ms) => new Date(ms + 8 * 3600000).toISOString().slice(0, 7);
+  const firsts = new Map();
+  for (const x of mine) if (!firsts.has(x.member) || x.at < firsts.get(x.member)) firsts.set(x.member, x.at);
+  const expected = new Map();
+  for (const at of firsts.values()) expected.set(month(at), (expected.get(month(at)) ?? 0) + 1);
+  const cohorts = (await admin.get(`/api/v1/analytics/cohorts?months=6&store_id=${storeA}`)).body.cohorts;
+  assert.equal(cohorts.length, 6);
+  for (const c of cohorts) {
+    assert.equal(c.members, expected.get(c.month) ?? 0, c.month);
+    if (c.members) assert.equal(c.retention_pct[0], 100);
+  }
+
+  const members = (await admin.get(`/api/v1/analytics/members?store_id=${storeA}&from=${new Date(Date.now() - 300 * DAY).toISOString().slice(0, 10)}`)).body;
+  assert.equal(members.total, 13);
+  assert.equal(members.new, 13);
+  assert.equal(members.active, 13);
+  assert.deepEqual(members.splits.gender, [{ key: 'unknown', members: 13 }]);
+  assert.equal(members.splits.age.find((a) => a.key === 'unknown').members, 13);
 });
 
 test('a store\'s staff see their store only; bad queries are field errors', async () => {
