@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <random>
 
+#include "analytics/reports.hpp"
 #include "analytics/rfm.hpp"
 
 using namespace storecrm::analytics;
@@ -72,7 +73,15 @@ int main(int argc, char** argv) {
             spend[c.sale_member[s]] += amount;
         }
     });
+    const Period month{.from_day = static_cast<uint16_t>(today - 29), .to_day = today};
+    const double sales_month = BestOf(3, [&] { (void)ComputeSales(c, month); });
+    const double sales_year = BestOf(3, [&] { (void)ComputeSales(c, year); });
+    const int last_month = MonthOf(today);
+    const double cohorts = BestOf(3, [&] { (void)ComputeCohorts(c, last_month - 11, last_month, {}); });
     std::printf("%-34s %8s %10s\n", "report", "seconds", "aim");
+    std::printf("%-34s %8.3f %10s\n", "sales dashboard, 30 days", sales_month, "< 1");
+    std::printf("%-34s %8.3f %10s\n", "sales dashboard, 12 months", sales_year, "< 1");
+    std::printf("%-34s %8.3f %10s\n", "cohorts, 12 months", cohorts, "< 1");
     std::printf("%-34s %8.3f %10s   (%zu members scored)\n", "RFM, 12 months, all stores", rfm, "<= 0.45", rfm_members);
     std::printf("%-34s %8.3f %10s\n", "RFM, 12 months, 5 stores", rfm_stores, "<= 0.45");
     std::printf("%-34s %8.3f %10s   (raw limit: sum spend per member)\n", "minimal scan", raw, "");

@@ -57,6 +57,12 @@ SalesReport ComputeSales(const SalesColumns& c, const Period& p) {
     r.day_transactions.assign(days, 0);
     const uint32_t max_member = MaxMember(c);
     std::vector<uint32_t> visits(max_member + 1, 0);
+    // Dense per-product and per-store tallies (a map lookup per line would dominate the scan).
+    uint32_t max_product = 0;
+    for (uint32_t p : c.line_product) max_product = std::max(max_product, p);
+    std::vector<std::pair<int64_t, int64_t>> products(max_product + 1);
+    std::vector<StoreFigures> store_figures(65536);
+    std::vector<uint8_t> store_seen(65536, 0);
     // Distinct members per store: one bit per member for each store seen.
     std::map<uint16_t, std::vector<uint64_t>> store_members;
     for (size_t s = 0; s < c.sales(); ++s) {
@@ -68,13 +74,14 @@ SalesReport ComputeSales(const SalesColumns& c, const Period& p) {
         for (uint32_t l = c.sale_first_line[s], end = c.LineEnd(s); l < end; ++l) {
             amount += c.line_amount[l];
             items += c.line_quantity[l];
-            auto& pq = r.product_amount_quantity[c.line_product[l]];
+            auto& pq = products[c.line_product[l]];
             pq.first += c.line_amount[l];
             pq.second += c.line_quantity[l];
         }
         r.amount += amount;
         r.day_amount[day - p.from_day] += amount;
-        StoreFigures& sf = r.stores[store];
+        StoreFigures& sf = store_figures[store];
+        store_seen[store] = 1;
         sf.amount += amount;
         if (refund) continue;
         r.sales_amount += amount;
@@ -98,6 +105,12 @@ SalesReport ComputeSales(const SalesColumns& c, const Period& p) {
             bits[m / 64] |= bit;
             sf.members_buying += 1;
         }
+    }
+    for (uint32_t p = 0; p <= max_product; ++p) {
+        if (products[p].first || products[p].second) r.product_amount_quantity[p] = products[p];
+    }
+    for (size_t st = 0; st < store_seen.size(); ++st) {
+        if (store_seen[st]) r.stores[static_cast<uint16_t>(st)] = store_figures[st];
     }
     return r;
 }
