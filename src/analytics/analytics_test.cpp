@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "analytics/baskets.hpp"
 #include "analytics/reports.hpp"
 #include "analytics/rfm.hpp"
 
@@ -169,6 +170,45 @@ TEST(CohortTest, RetentionByFirstPurchaseMonth) {
     EXPECT_EQ(cohorts[1].active, (std::vector<int64_t>{1, 0}));
     EXPECT_EQ(cohorts[2].members, 0);
     EXPECT_EQ(MembersBuying(c, {.from_day = feb, .to_day = static_cast<uint16_t>(mar - 1)}), (std::vector<uint32_t>{1, 3}));
+}
+
+TEST(BasketTest, RulesWithSupportConfidenceAndLiftByHand) {
+    SalesColumns c;
+    // Five baskets of products 1 (A), 2 (B), 3 (C): AB, ABC, AC, B, ABC.
+    for (const auto& basket : std::vector<std::vector<uint32_t>>{{1, 2}, {1, 2, 3}, {1, 3}, {2}, {1, 2, 3, 3}}) {
+        c.AppendSale(0, DayStart(50) + 3600, 1, false);
+        for (uint32_t p : basket) c.AppendLine(p, 100, 1);
+    }
+    BasketQuery q{.period = {.from_day = 0, .to_day = 100}, .min_support = 0.4, .min_confidence = 0, .min_lift = 1.0,
+                  .max_length = 3};
+    auto r = MineBaskets(c, q);
+    EXPECT_EQ(r.baskets, 5);
+    EXPECT_EQ(r.frequent_items, 3);
+    ASSERT_EQ(r.rules.size(), 4u);
+    // A→C: 3 of the 4 A-baskets hold C (0.75); C is in 3 of 5 baskets, so lift 0.75 / 0.6 = 1.25.
+    EXPECT_EQ(r.rules[0].antecedent, (std::vector<uint32_t>{1}));
+    EXPECT_EQ(r.rules[0].consequent, 3u);
+    EXPECT_EQ(r.rules[0].count, 3);
+    EXPECT_DOUBLE_EQ(r.rules[0].support, 0.6);
+    EXPECT_DOUBLE_EQ(r.rules[0].confidence, 0.75);
+    EXPECT_DOUBLE_EQ(r.rules[0].lift, 1.25);
+    EXPECT_EQ(r.rules[1].antecedent, (std::vector<uint32_t>{3}));  // C→A: confidence 1, lift 1.25
+    EXPECT_DOUBLE_EQ(r.rules[1].confidence, 1.0);
+    EXPECT_EQ(r.rules[2].antecedent, (std::vector<uint32_t>{2, 3}));  // BC→A, 2 baskets
+    EXPECT_EQ(r.rules[2].consequent, 1u);
+    EXPECT_DOUBLE_EQ(r.rules[2].lift, 1.25);
+    EXPECT_EQ(r.rules[3].antecedent, (std::vector<uint32_t>{1, 2}));  // AB→C: (2/3) / 0.6
+    EXPECT_NEAR(r.rules[3].lift, 10.0 / 9.0, 1e-12);
+    // Pairs only, and a higher support: AB, AC (3 baskets) remain; BC (2) does not.
+    auto pairs = MineBaskets(c, {.period = q.period, .min_support = 0.6, .min_confidence = 0, .min_lift = 0, .max_length = 2});
+    EXPECT_EQ(pairs.rules.size(), 4u);  // A→B, B→A, A→C, C→A
+    // By category: products 1 and 2 are one category (7), 3 another (8).
+    std::vector<uint32_t> category_of = {0, 7, 7, 8};
+    auto cats = MineBaskets(c, {.period = q.period, .min_support = 0.1, .min_confidence = 0, .min_lift = 0,
+                                .max_length = 2, .item_of = &category_of});
+    EXPECT_EQ(cats.frequent_items, 2);
+    ASSERT_EQ(cats.rules.size(), 2u);  // 7→8 and 8→7, in 3 baskets
+    EXPECT_EQ(cats.rules[0].count, 3);
 }
 
 }  // namespace

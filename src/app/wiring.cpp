@@ -61,6 +61,7 @@ http::Router BuildRouter() {
     portal::RegisterPortalStaffRoutes(router);
     analytics::RegisterRfmRoutes(router);
     analytics::RegisterReportRoutes(router);
+    analytics::RegisterBasketRoutes(router);
     return router;
 }
 

@@ -148,6 +148,41 @@ test('the sales dashboard, cohorts and member figures agree with the sales made'
   assert.equal(members.splits.age.find((a) => a.key === 'unknown').members, 13);
 });
 
+test('basket rules: products bought together, with support, confidence and lift the user chose', async () => {
+  for (const [sku, name] of [['BK-TEA', '龙井'], ['BK-CUP', '茶杯'], ['BK-PEN', '钢笔']]) {
+    assert.equal((await admin.post('/api/v1/products', { sku, name, price: 1000 })).status, 201);
+  }
+  const store = (await admin.post('/api/v1/stores', { code: 'BK', name: '篮子店', type: 'direct' })).body.id;
+  // Ten baskets: tea with a cup six times, tea alone twice, a pen alone twice.
+  const baskets = [...Array(6).fill(['BK-TEA', 'BK-CUP']), ['BK-TEA'], ['BK-TEA'], ['BK-PEN'], ['BK-PEN']];
+  for (const skus of baskets) {
+    const r = await admin.post('/api/v1/sales', {
+      store_id: store, terminal: 'T1', lines: skus.map((sku) => ({ sku, quantity: 1 })),
+      payments: [{ method: 'cash', amount: 1000 * skus.length }],
+    }, { headers: { 'Idempotency-Key': randomUUID() } });
+    assert.equal(r.status, 201, r.text);
+  }
+  await server.client().post('/api/v1/test/clock', { advance_seconds: 5 });
+  const rules = (await admin.get(`/api/v1/analytics/baskets?store_id=${store}&min_support=0.5&min_confidence=0.5&min_lift=1`)).body;
+  assert.equal(rules.baskets, 10);
+  assert.equal(rules.total, 2);
+  // tea → cup: 6 of the 8 tea baskets (0.75), cups in 6 of 10 → lift 1.25; cup → tea: every cup
+  // basket has tea (1.0), tea in 8 of 10 → lift 1.25. Equal lift and baskets: the older item first.
+  assert.deepEqual(rules.items.map((r) => [r.antecedent[0].name, r.consequent.name, r.baskets, r.support, r.confidence, r.lift]),
+    [['龙井', '茶杯', 6, 0.6, 0.75, 1.25], ['茶杯', '龙井', 6, 0.6, 1, 1.25]]);
+  const strict = (await admin.get(`/api/v1/analytics/baskets?store_id=${store}&min_support=0.5&min_confidence=0.9`)).body;
+  assert.equal(strict.total, 1);
+  const paged = (await admin.get(`/api/v1/analytics/baskets?store_id=${store}&min_support=0.5&min_confidence=0.5&limit=1`)).body;
+  assert.equal(paged.items.length, 1);
+  assert.ok(paged.next_cursor);
+  const bad = await admin.get('/api/v1/analytics/baskets?min_support=2&level=brand');
+  assert.ok(fieldError(bad, 'min_support'));
+  const csv = await fetch(`${server.base}/api/v1/analytics/baskets?store_id=${store}&min_support=0.5&format=csv`, { headers: { Cookie: admin.cookie } });
+  const rows = (await csv.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
+  assert.equal(rows.length, 3);
+  assert.equal(rows[1], '"龙井","茶杯","6","0.6000","0.7500","1.250"');
+});
+
 test('a store\'s staff see their store only; bad queries are field errors', async () => {
   const manager = await server.staffWithRole(admin, 'an_manager', 'store_manager', [storeB]);
   const mine = await manager.get('/api/v1/analytics/rfm');
