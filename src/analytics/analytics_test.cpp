@@ -1,8 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <random>
+
 #include "analytics/baskets.hpp"
 #include "analytics/reports.hpp"
 #include "analytics/rfm.hpp"
+#include "analytics/stats.hpp"
 
 namespace storecrm::analytics {
 namespace {
@@ -209,6 +213,45 @@ TEST(BasketTest, RulesWithSupportConfidenceAndLiftByHand) {
     EXPECT_EQ(cats.frequent_items, 2);
     ASSERT_EQ(cats.rules.size(), 2u);  // 7→8 and 8→7, in 3 baskets
     EXPECT_EQ(cats.rules[0].count, 3);
+}
+
+TEST(StatsTest, PearsonAndSpearmanByHand) {
+    const std::vector<double> x = {1, 2, 3, 4, 5}, y = {2, 4, 5, 4, 5};
+    // sxy = 6, sxx = 10, syy = 6 → 6 / √60.
+    EXPECT_NEAR(*Pearson(x, y), 6 / std::sqrt(60.0), 1e-12);
+    // Ranks of y with ties averaged: 1, 2.5, 4.5, 2.5, 4.5 → 7 / √90.
+    EXPECT_EQ(Ranks(y), (std::vector<double>{1, 2.5, 4.5, 2.5, 4.5}));
+    EXPECT_NEAR(*Spearman(x, y), 7 / std::sqrt(90.0), 1e-12);
+    EXPECT_NEAR(*Pearson(x, {10, 8, 6, 4, 2}), -1.0, 1e-12);
+    // A monotone but curved relation: Spearman sees it whole, Pearson less so.
+    const std::vector<double> curved = {1, 8, 27, 64, 125};
+    EXPECT_NEAR(*Spearman(x, curved), 1.0, 1e-12);
+    EXPECT_LT(*Pearson(x, curved), 0.99);
+    EXPECT_FALSE(Pearson(x, {3, 3, 3, 3, 3}).has_value());
+    EXPECT_FALSE(Pearson({1, 2}, {1, 2}).has_value());
+}
+
+TEST(StatsTest, KMeansFindsTwoBlobsAndSilhouettePrefersTwo) {
+    std::vector<double> points;
+    std::mt19937_64 rng(3);
+    std::normal_distribution<double> noise(0, 0.3);
+    for (int i = 0; i < 200; ++i) {
+        const double cx = i < 100 ? 0 : 10;
+        points.push_back(cx + noise(rng));
+        points.push_back(cx + noise(rng));
+    }
+    auto two = RunKMeans(points, 2, 2, 1);
+    for (int i = 1; i < 100; ++i) EXPECT_EQ(two.assignment[i], two.assignment[0]);
+    for (int i = 101; i < 200; ++i) EXPECT_EQ(two.assignment[i], two.assignment[100]);
+    EXPECT_NE(two.assignment[0], two.assignment[100]);
+    const double s2 = Silhouette(points, 2, two.assignment, 2);
+    auto three = RunKMeans(points, 2, 3, 1);
+    const double s3 = Silhouette(points, 2, three.assignment, 3);
+    EXPECT_GT(s2, 0.9);
+    EXPECT_GT(s2, s3);
+    std::vector<double> copy = {1, 10, 3, 30};
+    Standardise(copy, 2);
+    EXPECT_EQ(copy, (std::vector<double>{-1, -1, 1, 1}));
 }
 
 }  // namespace

@@ -7,5 +7,6 @@ namespace storecrm::analytics {
 void RegisterRfmRoutes(http::Router& router);     // /analytics/rfm, /analytics/rfm/members
 void RegisterReportRoutes(http::Router& router);  // /analytics/sales, /analytics/cohorts, /analytics/members
 void RegisterBasketRoutes(http::Router& router);  // /analytics/baskets
+void RegisterSegmentationRoutes(http::Router& router);  // /analytics/correlation, /analytics/clusters
 
 }  // namespace storecrm::analytics

@@ -62,6 +62,7 @@ http::Router BuildRouter() {
     analytics::RegisterRfmRoutes(router);
     analytics::RegisterReportRoutes(router);
     analytics::RegisterBasketRoutes(router);
+    analytics::RegisterSegmentationRoutes(router);
     return router;
 }
 

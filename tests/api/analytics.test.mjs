@@ -183,6 +183,58 @@ test('basket rules: products bought together, with support, confidence and lift 
   assert.equal(rows[1], '"龙井","茶杯","6","0.6000","0.7500","1.250"');
 });
 
+function pearson(x, y) {
+  const mx = x.reduce((a, b) => a + b) / x.length;
+  const my = y.reduce((a, b) => a + b) / y.length;
+  let sxy = 0, sxx = 0, syy = 0;
+  for (let i = 0; i < x.length; i++) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) ** 2;
+    syy += (y[i] - my) ** 2;
+  }
+  return sxy / Math.sqrt(sxx * syy);
+}
+
+test('correlation and clusters describe the members who bought', async () => {
+  const from = new Date(Date.now() - 300 * DAY).toISOString().slice(0, 10);
+  const mine = sold.filter((x) => x.store === storeA);
+  const byMember = new Map();
+  for (const x of mine) {
+    const m = byMember.get(x.member) ?? { frequency: 0, monetary: 0 };
+    m.frequency += 1;
+    m.monetary += x.amount;
+    byMember.set(x.member, m);
+  }
+  const rows = [...byMember.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
+  const corr = (await admin.get(`/api/v1/analytics/correlation?store_id=${storeA}&from=${from}`)).body;
+  assert.equal(corr.members, rows.length);
+  const f = corr.variables.indexOf('frequency');
+  const m = corr.variables.indexOf('monetary');
+  const expected = pearson(rows.map((r) => r.frequency), rows.map((r) => r.monetary));
+  assert.equal(corr.pearson[f][m], Math.round(expected * 1000) / 1000);
+  assert.equal(corr.pearson[f][f], 1);
+  const ranks = (v) => v.map((x) => {
+    const below = v.filter((y) => y < x).length;
+    const equal = v.filter((y) => y === x).length;
+    return below + (equal + 1) / 2;
+  });
+  const spearman = pearson(ranks(rows.map((r) => r.frequency)), ranks(rows.map((r) => r.monetary)));
+  assert.equal(corr.spearman[f][m], Math.round(spearman * 1000) / 1000);
+  assert.equal(corr.pearson[corr.variables.indexOf('age')][f], null, 'no ages given');
+
+  const clusters = (await admin.get(`/api/v1/analytics/clusters?store_id=${storeA}&from=${from}`)).body;
+  assert.equal(clusters.suggested_by, 'silhouette');
+  assert.equal(clusters.silhouette.length, 7);
+  assert.equal(clusters.clusters.length, clusters.k);
+  assert.equal(clusters.clusters.reduce((s, c) => s + c.size, 0), rows.length);
+  assert.ok(clusters.clusters.every((c) => c.label.zh && c.label.en && c.mean.frequency > 0));
+  const two = (await admin.get(`/api/v1/analytics/clusters?store_id=${storeA}&from=${from}&k=2&features=category_breadth`)).body;
+  assert.equal(two.k, 2);
+  assert.deepEqual(two.features, ['log_recency', 'log_frequency', 'log_monetary', 'category_breadth']);
+  assert.ok(fieldError(await admin.get('/api/v1/analytics/clusters?k=12'), 'k'));
+  assert.ok(fieldError(await admin.get('/api/v1/analytics/clusters?features=shoe_size'), 'features'));
+});
+
 test('a store\'s staff see their store only; bad queries are field errors', async () => {
   const manager = await server.staffWithRole(admin, 'an_manager', 'store_manager', [storeB]);
   const mine = await manager.get('/api/v1/analytics/rfm');
