@@ -4,6 +4,7 @@
 #include <random>
 
 #include "analytics/baskets.hpp"
+#include "analytics/clv.hpp"
 #include "analytics/reports.hpp"
 #include "analytics/rfm.hpp"
 #include "analytics/stats.hpp"
@@ -252,6 +253,82 @@ TEST(StatsTest, KMeansFindsTwoBlobsAndSilhouettePrefersTwo) {
     std::vector<double> copy = {1, 10, 3, 30};
     Standardise(copy, 2);
     EXPECT_EQ(copy, (std::vector<double>{-1, -1, 1, 1}));
+}
+
+TEST(ClvTest, BgNbdLikelihoodAndAliveProbabilityByHand) {
+    const BgNbd unit{1, 1, 1, 1};
+    // x = 0, T = 1: only the "still alive, no purchase" term: -(r + x) ln(α + T) = -ln 2.
+    EXPECT_NEAR(BgNbdLogLikelihood(unit, {0, 0, 1}), -std::log(2.0), 1e-12);
+    // x = 1, t_x = 0.5, T = 1: -ln 2 + ln(2^-2 + 1.5^-2).
+    EXPECT_NEAR(BgNbdLogLikelihood(unit, {1, 0.5, 1}), -std::log(2.0) + std::log(0.25 + 1 / 2.25), 1e-12);
+    EXPECT_NEAR(ProbabilityAlive(unit, {1, 0.5, 1}), 1 / (1 + 16.0 / 9.0), 1e-12);
+    EXPECT_DOUBLE_EQ(ProbabilityAlive(unit, {0, 0, 5}), 1.0);
+    EXPECT_NEAR(Hyp2F1(1, 1, 2, 0.5), -std::log(0.5) / 0.5, 1e-10);
+}
+
+TEST(ClvTest, FitRecoversTheParametersThatMadeTheData) {
+    // Simulate the BG/NBD story for 4,000 customers over 52 weeks with known parameters.
+    const BgNbd truth{0.5, 6.0, 1.2, 3.0};
+    std::mt19937_64 rng(11);
+    std::vector<Rft> members;
+    std::vector<Spend> spends;
+    double holdout_actual = 0;  // purchases in the 26 weeks after the 52 observed
+    for (int i = 0; i < 4000; ++i) {
+        const double lambda = std::gamma_distribution<double>(truth.r, 1 / truth.alpha)(rng);
+        const double x1 = std::gamma_distribution<double>(truth.a, 1)(rng), x2 = std::gamma_distribution<double>(truth.b, 1)(rng);
+        const double p = x1 / (x1 + x2);
+        const double T = 52;
+        double t = 0, last = 0;
+        int repeat = 0;
+        while (true) {
+            t += std::exponential_distribution<double>(std::max(lambda, 1e-9))(rng);
+            if (t > T + 26) break;
+            if (t > T) {
+                holdout_actual += 1;
+            } else {
+                ++repeat;
+                last = t;
+            }
+            if (std::uniform_real_distribution<double>(0, 1)(rng) < p) break;  // dies after this purchase
+        }
+        members.push_back({static_cast<double>(repeat), last, T});
+        if (repeat > 0) {
+            // Spend per purchase: Gamma(p=6, ν) with ν ~ Gamma(q=4, γ=150): mean 6ν.
+            const double nu = std::gamma_distribution<double>(4, 1.0 / 150)(rng);
+            double sum = 0;
+            for (int k = 0; k < repeat; ++k) sum += std::gamma_distribution<double>(6, 1 / nu)(rng);
+            spends.push_back({static_cast<double>(repeat), sum / repeat});
+        }
+    }
+    const BgNbd fit = FitBgNbd(members);
+    EXPECT_NEAR(fit.r, truth.r, 0.15);
+    EXPECT_NEAR(fit.alpha / truth.alpha, 1.0, 0.3);
+    EXPECT_NEAR(fit.a / truth.a, 1.0, 0.5);
+    EXPECT_NEAR(fit.b / truth.b, 1.0, 0.5);
+    // The fitted parameters explain the data at least as well as the true ones.
+    double at_truth = 0;
+    for (const auto& m : members) at_truth += BgNbdLogLikelihood(truth, m);
+    EXPECT_GE(fit.log_likelihood, at_truth - 1e-6);
+    // A frequent recent buyer is likelier alive and expected to buy more than one gone quiet.
+    EXPECT_GT(ProbabilityAlive(fit, {10, 50, 52}), ProbabilityAlive(fit, {10, 5, 52}));
+    EXPECT_GT(ExpectedPurchases(fit, {10, 50, 52}, 13), ExpectedPurchases(fit, {10, 5, 52}, 13));
+    // The hold-out check: what the fitted model expects in the next 26 weeks, summed over the
+    // customers, against what the simulation did.
+    double predicted = 0;
+    for (const auto& m : members) predicted += ExpectedPurchases(fit, m, 26);
+    EXPECT_NEAR(predicted / holdout_actual, 1.0, 0.12);
+    // a below 1 is a valid fit too; the expectation stays positive and finite.
+    const BgNbd low_a{0.8, 8.0, 0.3, 5.0};
+    EXPECT_GT(ExpectedPurchases(low_a, {3, 40, 52}, 13), 0);
+    EXPECT_TRUE(std::isfinite(ExpectedPurchases(low_a, {3, 40, 52}, 13)));
+
+    const GammaGamma gg = FitGammaGamma(spends);
+    // Mean spend per purchase in the population: p γ / (q - 1) = 6 × 150 / 3 = 300.
+    EXPECT_NEAR(gg.p * gg.gamma / (gg.q - 1), 300, 45);
+    // A member's expected value shrinks their own average towards the population's.
+    const double own = 900, expected = ExpectedAverageValue(gg, {1, own});
+    EXPECT_LT(expected, own);
+    EXPECT_GT(expected, 300);
 }
 
 }  // namespace

@@ -8,5 +8,6 @@ void RegisterRfmRoutes(http::Router& router);     // /analytics/rfm, /analytics/
 void RegisterReportRoutes(http::Router& router);  // /analytics/sales, /analytics/cohorts, /analytics/members
 void RegisterBasketRoutes(http::Router& router);  // /analytics/baskets
 void RegisterSegmentationRoutes(http::Router& router);  // /analytics/correlation, /analytics/clusters
+void RegisterPredictionRoutes(http::Router& router);    // /analytics/prediction, /members/{id}/prediction
 
 }  // namespace storecrm::analytics

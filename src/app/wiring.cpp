@@ -63,6 +63,7 @@ http::Router BuildRouter() {
     analytics::RegisterReportRoutes(router);
     analytics::RegisterBasketRoutes(router);
     analytics::RegisterSegmentationRoutes(router);
+    analytics::RegisterPredictionRoutes(router);
     return router;
 }
 

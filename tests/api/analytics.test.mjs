@@ -235,6 +235,33 @@ test('correlation and clusters describe the members who bought', async () => {
   assert.ok(fieldError(await admin.get('/api/v1/analytics/clusters?features=shoe_size'), 'features'));
 });
 
+test('prediction: BG/NBD and Gamma-Gamma fitted on the history, with a hold-out check', async () => {
+  const calibrationEnd = new Date(Date.now() - 10 * DAY).toISOString().slice(0, 10);
+  const r = await admin.get(`/api/v1/analytics/prediction?store_id=${storeA}&calibration_end=${calibrationEnd}&unit=day`);
+  assert.equal(r.status, 200, r.text);
+  const p = r.body;
+  for (const k of ['r', 'alpha', 'a', 'b']) assert.ok(p.bgnbd[k] > 0, k);
+  assert.ok(Number.isFinite(p.bgnbd.log_likelihood), 'a density in t_x, so it may be either sign');
+  assert.equal(p.unit, 'day');
+  assert.equal(p.calibration_end, calibrationEnd);
+  // Hold-out actuals: purchase days after the calibration end of members who bought before it.
+  const day = (ms) => new Date(ms + 8 * 3600000).toISOString().slice(0, 10);
+  const mine = sold.filter((x) => x.store === storeA);
+  const members = new Set(mine.filter((x) => day(x.at) <= calibrationEnd).map((x) => x.member));
+  const after = new Set(mine.filter((x) => members.has(x.member) && day(x.at) > calibrationEnd).map((x) => `${x.member}:${day(x.at)}`));
+  assert.equal(p.members, members.size);
+  assert.equal(p.holdout.actual, after.size);
+  assert.ok(p.holdout.predicted >= 0, JSON.stringify(p));
+  assert.ok(Array.isArray(p.churn_risk));
+  assert.ok(fieldError(await admin.get('/api/v1/analytics/prediction?unit=month'), 'unit'));
+
+  const someone = mine[mine.length - 1].member;
+  const one = (await admin.get(`/api/v1/members/${someone}/prediction`)).body;
+  assert.equal(one.available, true);
+  assert.ok(one.p_alive >= 0 && one.p_alive <= 1);
+  assert.ok(one.expected_purchases_90d >= 0);
+});
+
 test('a store\'s staff see their store only; bad queries are field errors', async () => {
   const manager = await server.staffWithRole(admin, 'an_manager', 'store_manager', [storeB]);
   const mine = await manager.get('/api/v1/analytics/rfm');
