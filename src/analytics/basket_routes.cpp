@@ -85,7 +85,7 @@ Result<http::Response> Baskets(RequestContext& ctx) {
     const int64_t elapsed = NowUnixMillis() - started;
     auto item = [&](uint32_t id) { return json{{"id", id}, {"name", names.count(id) ? names[id] : ""}}; };
     const auto total = static_cast<int64_t>(result.rules.size());
-    if (ctx.request.QueryParam("format").value_or("") == "csv") {
+    if (WantsExport(ctx)) {
         std::vector<CsvRow> rows = {{"antecedent", "consequent", "baskets", "support", "confidence", "lift"}};
         for (const auto& r : result.rules) {
             std::string left;
@@ -97,12 +97,7 @@ Result<http::Response> Baskets(RequestContext& ctx) {
             rows.push_back({left, names.count(r.consequent) ? names[r.consequent] : std::to_string(r.consequent),
                             std::to_string(r.count), s, cf, lf});
         }
-        STORECRM_TRY(ctx.Audit({"analytics.export", "report", "baskets", json({{"rows", total}}).dump()}));
-        http::Response resp;
-        resp.content_type = "text/csv; charset=utf-8";
-        resp.headers.emplace_back("Content-Disposition", "attachment; filename=\"basket-rules-" + TodayIsoDate() + ".csv\"");
-        resp.body = CsvDocument(rows);
-        return resp;
+        return ExportRows(ctx, "basket-rules", rows);
     }
     json items = json::array();
     const size_t end = std::min(result.rules.size(), static_cast<size_t>(page->offset + page->limit));

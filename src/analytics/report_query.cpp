@@ -2,7 +2,10 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+
 #include "common/clock.hpp"
+#include "common/xlsx.hpp"
 #include "http/services.hpp"
 
 namespace storecrm::analytics {
@@ -29,6 +32,9 @@ Result<Period> ReadPeriod(http::RequestContext& ctx, int default_days) {
             if (id <= 0 || id > 65535 || !ctx.principal.CanAccessStore(id)) {
                 return Error::Field("store_id", "field.store_out_of_scope");
             }
+            auto exists = ctx.tx.QueryOne("SELECT 1 FROM stores WHERE id = ?", {id});
+            if (!exists.ok()) return exists.take_error();
+            if (!exists->has_value()) return Error::Field("store_id", "field.not_found");
             q.stores.push_back(static_cast<uint16_t>(id));
             start = end + 1;
         }
@@ -45,5 +51,29 @@ Status EnsureCurrent(http::RequestContext& ctx) {
 }
 
 std::string DayText(uint16_t day) { return FormatIsoUtc(DayStart(day) + kLocalOffset).substr(0, 10); }
+
+bool WantsExport(const http::RequestContext& ctx) {
+    const auto format = ctx.request.QueryParam("format").value_or("");
+    return format == "csv" || format == "xlsx";
+}
+
+Result<http::Response> ExportRows(http::RequestContext& ctx, const std::string& report, const std::vector<CsvRow>& rows) {
+    const bool excel = ctx.request.QueryParam("format").value_or("") == "xlsx";
+    STORECRM_TRY(ctx.Audit({"analytics.export", "report", report,
+                            nlohmann::json({{"rows", rows.empty() ? 0 : rows.size() - 1}, {"format", excel ? "xlsx" : "csv"}}).dump()}));
+    http::Response r;
+    const std::string name = report + "-" + DayText(DayOf(NowUnix())) + (excel ? ".xlsx" : ".csv");
+    if (excel) {
+        auto bytes = XlsxDocument(report, rows);
+        if (!bytes.ok()) return bytes.take_error();
+        r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+        r.body = std::move(*bytes);
+    } else {
+        r.content_type = "text/csv; charset=utf-8";
+        r.body = CsvDocument(rows);
+    }
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + "\"");
+    return r;
+}
 
 }  // namespace storecrm::analytics

@@ -3,7 +3,9 @@
 // stores (?store_id=1,2, limited to the caller's), and bringing the columns up to date.
 
 #include "analytics/sales_columns.hpp"
+#include "common/csv.hpp"
 #include "http/context.hpp"
+#include "http/request.hpp"
 
 namespace storecrm::analytics {
 
@@ -11,5 +13,10 @@ Result<Period> ReadPeriod(http::RequestContext& ctx, int default_days);
 // The columns, caught up with the database.
 Status EnsureCurrent(http::RequestContext& ctx);
 std::string DayText(uint16_t day);  // "YYYY-MM-DD"
+
+// ?format=csv or ?format=xlsx asks for the report's main table as a file.
+bool WantsExport(const http::RequestContext& ctx);
+// That file (CSV with BOM, or an Excel sheet), audited as analytics.export.
+Result<http::Response> ExportRows(http::RequestContext& ctx, const std::string& report, const std::vector<CsvRow>& rows);
 
 }  // namespace storecrm::analytics

@@ -1,5 +1,5 @@
 // GET /analytics/sales (dashboard), /analytics/cohorts (retention) and /analytics/members
-// (counts, churn, splits); each also as CSV with ?format=csv (audited).
+// (counts, churn, splits); each also as a CSV or Excel file with ?format=csv|xlsx (audited).
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -22,17 +22,6 @@ using nlohmann::json;
 double Round(double v, int digits) {
     const double f = std::pow(10.0, digits);
     return std::round(v * f) / f;
-}
-
-bool WantsCsv(const RequestContext& ctx) { return ctx.request.QueryParam("format").value_or("") == "csv"; }
-
-Result<http::Response> Csv(RequestContext& ctx, const std::string& report, std::vector<CsvRow> rows) {
-    STORECRM_TRY(ctx.Audit({"analytics.export", "report", report, json({{"rows", rows.size() - 1}}).dump()}));
-    http::Response r;
-    r.content_type = "text/csv; charset=utf-8";
-    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + report + "-" + TodayIsoDate() + ".csv\"");
-    r.body = CsvDocument(rows);
-    return r;
 }
 
 // id → name of a small table (stores, categories).
@@ -66,13 +55,13 @@ Result<http::Response> Sales(RequestContext& ctx) {
                           {"amount", r.day_amount[i]},
                           {"transactions", r.day_transactions[i]}});
     }
-    if (WantsCsv(ctx)) {
+    if (WantsExport(ctx)) {
         std::vector<CsvRow> rows = {{"date", "amount_fen", "transactions"}};
         for (const auto& d : by_day) {
             rows.push_back({d["date"].get<std::string>(), std::to_string(d["amount"].get<int64_t>()),
                             std::to_string(d["transactions"].get<int64_t>())});
         }
-        return Csv(ctx, "sales", std::move(rows));
+        return ExportRows(ctx, "sales", std::move(rows));
     }
     std::map<int64_t, std::pair<int64_t, int64_t>> per_category;
     for (const auto& [product, aq] : r.product_amount_quantity) {
@@ -149,14 +138,22 @@ Result<http::Response> Cohorts(RequestContext& ctx) {
         json pct = json::array();
         CsvRow row = {MonthText(c.month), std::to_string(c.members)};
         for (int64_t active : c.active) {
-            const double p = c.members ? Round(100.0 * static_cast<double>(active) / static_cast<double>(c.members), 1) : 0.0;
+            // A month in which nobody started has no retention to show.
+            if (!c.members) {
+                pct.push_back(nullptr);
+                row.push_back("");
+                continue;
+            }
+            const double p = Round(100.0 * static_cast<double>(active) / static_cast<double>(c.members), 1);
             pct.push_back(p);
-            row.push_back(std::to_string(p));
+            char text[16];
+            std::snprintf(text, sizeof text, "%.1f", p);
+            row.push_back(text);
         }
         out.push_back({{"month", MonthText(c.month)}, {"members", c.members}, {"retention_pct", pct}});
         rows.push_back(std::move(row));
     }
-    if (WantsCsv(ctx)) return Csv(ctx, "cohorts", std::move(rows));
+    if (WantsExport(ctx)) return ExportRows(ctx, "cohorts", std::move(rows));
     return http::JsonOk({{"cohorts", out}});
 }
 
@@ -229,12 +226,12 @@ Result<http::Response> Members(RequestContext& ctx) {
                 {"churned", churn},
                 {"churn_rate_pct", then_buying.empty() ? 0.0 : Round(100.0 * static_cast<double>(churn) / static_cast<double>(then_buying.size()), 1)},
                 {"splits", {{"gender", *gender}, {"age", *ages}, {"tier", *tiers}, {"source", *sources}}}};
-    if (WantsCsv(ctx)) {
+    if (WantsExport(ctx)) {
         std::vector<CsvRow> rows = {{"split", "key", "members"}};
         for (const auto& [name, list] : out["splits"].items()) {
             for (const auto& e : list) rows.push_back({name, e["key"].get<std::string>(), std::to_string(e["members"].get<int64_t>())});
         }
-        return Csv(ctx, "members", std::move(rows));
+        return ExportRows(ctx, "members", std::move(rows));
     }
     return http::JsonOk(out);
 }

@@ -47,6 +47,15 @@ Result<http::Response> Rfm(RequestContext& ctx) {
     for (const auto& name : RfmClasses()) {
         class_rows.push_back({{"class", name}, {"members", classes[name].first}, {"revenue", classes[name].second}});
     }
+    if (WantsExport(ctx)) {
+        std::vector<CsvRow> rows = {{"r", "f", "class", "members", "revenue_fen"}};
+        for (const auto& cell : grid) {
+            rows.push_back({std::to_string(cell["r"].get<int>()), std::to_string(cell["f"].get<int>()),
+                            cell["class"].get<std::string>(), std::to_string(cell["members"].get<int64_t>()),
+                            std::to_string(cell["revenue"].get<int64_t>())});
+        }
+        return ExportRows(ctx, "rfm", rows);
+    }
     auto cuts = [](const std::array<double, 4>& c) { return json::array({c[0], c[1], c[2], c[3]}); };
     return http::JsonOk({{"from", DayText(q->from_day)},
                          {"to", DayText(q->to_day)},

@@ -213,7 +213,7 @@ bool CreateDemoSales(storage::Database& db, security::FieldVault& vault, int mon
             if (uniform(0, 1.6) < kMonthWeight[local.tm_mon] * weekday) {
                 // Opening hours 10:00–21:30 Beijing time.
                 const int64_t day_start = t - (t + 8 * 3600) % 86400;
-                const int64_t at = day_start + 2 * 3600 + static_cast<int64_t>(uniform(0, 11.5 * 3600));
+                const int64_t at = day_start + 10 * 3600 + static_cast<int64_t>(uniform(0, 11.5 * 3600));
                 if (at < now - 60) plan.push_back({at, i});
                 if (b.habit == Habit::kOneOff || ++visits > 400) break;
             }

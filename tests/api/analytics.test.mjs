@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { inflateRawSync } from 'node:zlib';
 import { TestServer, fieldError } from '../support/server.mjs';
 
 let server;
@@ -124,6 +125,14 @@ test('the sales dashboard, cohorts and member figures agree with the sales made'
   const lines = (await csv.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
   assert.equal(lines[0], '"date","amount_fen","transactions"');
   assert.equal(lines.length, 31, 'a header and the last 30 days');
+  const xlsx = await fetch(`${server.base}/api/v1/analytics/sales?store_id=${storeA}&format=xlsx`, { headers: { Cookie: admin.cookie } });
+  assert.equal(xlsx.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  const book = Buffer.from(await xlsx.arrayBuffer());
+  const sheet = unzipEntry(book, 'xl/worksheets/sheet1.xml');
+  assert.ok(sheet, 'a worksheet in the workbook');
+  const strings = unzipEntry(book, 'xl/sharedStrings.xml') ?? '';
+  assert.ok(strings.includes('amount_fen'), 'the header row');
+  assert.equal((sheet.match(/<row /g) ?? []).length, 31, 'a header and 30 days');
   const audit = (await admin.get('/api/v1/audit?action=analytics.export')).body.items;
   assert.ok(audit.length >= 1);
 
@@ -182,6 +191,27 @@ test('basket rules: products bought together, with support, confidence and lift 
   assert.equal(rows.length, 3);
   assert.equal(rows[1], '"龙井","茶杯","6","0.6000","0.7500","1.250"');
 });
+
+// One file out of a zip (an .xlsx): found through the central directory, inflated.
+function unzipEntry(buffer, name) {
+  const end = buffer.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  let at = buffer.readUInt32LE(end + 16);
+  for (let i = 0; i < buffer.readUInt16LE(end + 10); i++) {
+    const method = buffer.readUInt16LE(at + 10);
+    const size = buffer.readUInt32LE(at + 20);
+    const nameLength = buffer.readUInt16LE(at + 28);
+    const skip = nameLength + buffer.readUInt16LE(at + 30) + buffer.readUInt16LE(at + 32);
+    const entry = buffer.toString('utf8', at + 46, at + 46 + nameLength);
+    const local = buffer.readUInt32LE(at + 42);
+    if (entry === name) {
+      const start = local + 30 + buffer.readUInt16LE(local + 26) + buffer.readUInt16LE(local + 28);
+      const data = buffer.subarray(start, start + size);
+      return (method === 8 ? inflateRawSync(data) : data).toString('utf8');
+    }
+    at += 46 + skip;
+  }
+  return null;
+}
 
 function pearson(x, y) {
   const mx = x.reduce((a, b) => a + b) / x.length;

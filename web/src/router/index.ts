@@ -9,6 +9,7 @@ import { salesRoutes } from './routes/modules/sales'
 import { catalogRoutes } from './routes/modules/catalog'
 import { loyaltyRoutes } from './routes/modules/loyalty'
 import { serviceRoutes } from './routes/modules/service'
+import { analyticsRoutes } from './routes/modules/analytics'
 import { firstAllowedPath } from './menu'
 import { useAuthStore } from '@/stores/auth'
 import { t } from '@/locales'
@@ -31,6 +32,7 @@ const routes: RouteRecordRaw[] = [
       ...serviceRoutes,
       ...loyaltyRoutes,
       ...catalogRoutes,
+      ...analyticsRoutes,
       ...systemRoutes,
       ...profileRoutes,
       {

@@ -6,6 +6,7 @@ import { salesRoutes } from './routes/modules/sales'
 import { catalogRoutes } from './routes/modules/catalog'
 import { loyaltyRoutes } from './routes/modules/loyalty'
 import { serviceRoutes } from './routes/modules/service'
+import { analyticsRoutes } from './routes/modules/analytics'
 
 export interface MenuItem {
   path: string
@@ -43,6 +44,7 @@ export const menuGroups: MenuGroup[] = [
   { key: 'service', title: 'menu.groupService', items: items(serviceRoutes) },
   { key: 'loyalty', title: 'menu.groupLoyalty', items: items(loyaltyRoutes) },
   { key: 'catalog', title: 'menu.groupCatalog', items: items(catalogRoutes) },
+  { key: 'analytics', title: 'menu.groupAnalytics', items: items(analyticsRoutes) },
   { key: 'system', title: 'menu.groupSystem', items: items(systemRoutes) },
   { key: 'me', title: 'menu.groupMe', items: items(profileRoutes) },
 ]
