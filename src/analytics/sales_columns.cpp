@@ -84,43 +84,36 @@ Status SalesStore::CatchUp(storage::Database& db) {
     if (!sale_bound.ok()) return sale_bound.take_error();
     auto refund_bound = bound("refunds", last_refund);
     if (!refund_bound.ok()) return refund_bound.take_error();
-    for (;;) {
-        auto rows = (*tx)->Query(
-            "SELECT s.id, COALESCE(s.member_id, 0), s.store_id, s.sold_at, l.product_id, l.amount, l.quantity "
-            "FROM sales s JOIN sale_lines l ON l.sale_id = s.id WHERE s.id > ? AND s.id <= ? AND s.id <= (SELECT "
-            "COALESCE(MAX(id), 0) FROM (SELECT id FROM sales WHERE id > ? ORDER BY id LIMIT ?) b) ORDER BY s.id, l.line_no",
-            {last_sale, *sale_bound, last_sale, kBatch});
-        if (!rows.ok()) return rows.take_error();
-        if (rows->empty()) break;
-        int64_t current = -1;
-        for (const auto& r : *rows) {
-            if (r.Int(0) != current) {
-                current = r.Int(0);
-                fresh.AppendSale(static_cast<uint32_t>(r.Int(1)), r.Int(3), static_cast<uint16_t>(r.Int(2)), false);
+    // Receipts in batches of kBatch ids: sales as they are, refunds as receipts of negative lines.
+    auto read = [&](const std::string& sql, int64_t& last, int64_t bound, bool refund) -> Status {
+        for (;;) {
+            auto rows = (*tx)->Query(sql, {last, bound, last, kBatch});
+            if (!rows.ok()) return rows.take_error();
+            if (rows->empty()) return Ok();
+            int64_t current = -1;
+            const int64_t sign = refund ? -1 : 1;
+            for (const auto& r : *rows) {
+                if (r.Int(0) != current) {
+                    current = r.Int(0);
+                    fresh.AppendSale(static_cast<uint32_t>(r.Int(1)), r.Int(3), static_cast<uint16_t>(r.Int(2)), refund);
+                }
+                fresh.AppendLine(static_cast<uint32_t>(r.Int(4)), static_cast<int32_t>(sign * r.Int(5)),
+                                 ClampQuantity(sign * r.Int(6)));
             }
-            fresh.AppendLine(static_cast<uint32_t>(r.Int(4)), static_cast<int32_t>(r.Int(5)), ClampQuantity(r.Int(6)));
+            last = current;
         }
-        last_sale = current;
-    }
-    for (;;) {
-        auto rows = (*tx)->Query(
-            "SELECT f.id, COALESCE(s.member_id, 0), f.store_id, f.created_at, l.product_id, rl.amount, rl.quantity "
-            "FROM refunds f JOIN sales s ON s.id = f.sale_id JOIN refund_lines rl ON rl.refund_id = f.id "
-            "JOIN sale_lines l ON l.id = rl.sale_line_id WHERE f.id > ? AND f.id <= ? AND f.id <= (SELECT "
-            "COALESCE(MAX(id), 0) FROM (SELECT id FROM refunds WHERE id > ? ORDER BY id LIMIT ?) b) ORDER BY f.id, l.id",
-            {last_refund, *refund_bound, last_refund, kBatch});
-        if (!rows.ok()) return rows.take_error();
-        if (rows->empty()) break;
-        int64_t current = -1;
-        for (const auto& r : *rows) {
-            if (r.Int(0) != current) {
-                current = r.Int(0);
-                fresh.AppendSale(static_cast<uint32_t>(r.Int(1)), r.Int(3), static_cast<uint16_t>(r.Int(2)), true);
-            }
-            fresh.AppendLine(static_cast<uint32_t>(r.Int(4)), -static_cast<int32_t>(r.Int(5)), ClampQuantity(-r.Int(6)));
-        }
-        last_refund = current;
-    }
+    };
+    STORECRM_TRY(read("SELECT s.id, COALESCE(s.member_id, 0), s.store_id, s.sold_at, l.product_id, l.amount, l.quantity "
+                      "FROM sales s JOIN sale_lines l ON l.sale_id = s.id WHERE s.id > ? AND s.id <= ? AND s.id <= (SELECT "
+                      "COALESCE(MAX(id), 0) FROM (SELECT id FROM sales WHERE id > ? ORDER BY id LIMIT ?) b) ORDER BY s.id, "
+                      "l.line_no",
+                      last_sale, *sale_bound, false));
+    STORECRM_TRY(read("SELECT f.id, COALESCE(s.member_id, 0), f.store_id, f.created_at, l.product_id, rl.amount, "
+                      "rl.quantity FROM refunds f JOIN sales s ON s.id = f.sale_id JOIN refund_lines rl ON rl.refund_id = "
+                      "f.id JOIN sale_lines l ON l.id = rl.sale_line_id WHERE f.id > ? AND f.id <= ? AND f.id <= (SELECT "
+                      "COALESCE(MAX(id), 0) FROM (SELECT id FROM refunds WHERE id > ? ORDER BY id LIMIT ?) b) ORDER BY "
+                      "f.id, l.id",
+                      last_refund, *refund_bound, true));
     std::unique_lock lock(mutex_);
     const uint32_t base = static_cast<uint32_t>(columns_.lines());
     auto append = [](auto& to, const auto& from) { to.insert(to.end(), from.begin(), from.end()); };

@@ -88,6 +88,13 @@ Result<json> LoadComplaint(RequestContext& ctx, int64_t id, bool with_events) {
     return out;
 }
 
+// The complaint as it is now, with its history, as the answer of a change.
+Result<http::Response> ComplaintAnswer(RequestContext& ctx, int64_t id, int status = 200) {
+    auto saved = LoadComplaint(ctx, id, true);
+    if (!saved.ok()) return saved.take_error();
+    return http::JsonOk(*saved, status);
+}
+
 Result<http::Response> ListComplaints(RequestContext& ctx) {
     auto page = http::ReadPage(ctx.request);
     if (!page.ok()) return page.take_error();
@@ -207,9 +214,7 @@ Result<http::Response> CreateComplaint(RequestContext& ctx) {
     }
     STORECRM_TRY(ctx.Audit({"complaint.create", "complaint", std::to_string(id),
                             json({{"store_id", *store_id}, {"severity", *severity}, {"category", *category}}).dump()}));
-    auto saved = LoadComplaint(ctx, id, true);
-    if (!saved.ok()) return saved.take_error();
-    return http::JsonOk(*saved, 201);
+    return ComplaintAnswer(ctx, id, 201);
 }
 
 Result<http::Response> GetComplaint(RequestContext& ctx) {
@@ -315,9 +320,7 @@ Result<http::Response> Transition(RequestContext& ctx) {
                                    ctx.principal.StaffId(), now));
     STORECRM_TRY(ctx.Audit({"complaint." + *to, "complaint", std::to_string(*id),
                             json({{"from", from}, {"compensation_points", points.value_or(0)}}).dump()}));
-    auto saved = LoadComplaint(ctx, *id, true);
-    if (!saved.ok()) return saved.take_error();
-    return http::JsonOk(*saved);
+    return ComplaintAnswer(ctx, *id);
 }
 
 Result<http::Response> Assign(RequestContext& ctx) {
@@ -343,9 +346,7 @@ Result<http::Response> Assign(RequestContext& ctx) {
                              {*assignee, now, *id}));
     STORECRM_TRY(AddComplaintEvent(ctx.tx, *id, "assigned", "", "", name, ctx.principal.StaffId(), now));
     STORECRM_TRY(ctx.Audit({"complaint.assign", "complaint", std::to_string(*id), json({{"assignee_id", *assignee}}).dump()}));
-    auto saved = LoadComplaint(ctx, *id, true);
-    if (!saved.ok()) return saved.take_error();
-    return http::JsonOk(*saved);
+    return ComplaintAnswer(ctx, *id);
 }
 
 Result<http::Response> AddNote(RequestContext& ctx) {
@@ -358,9 +359,7 @@ Result<http::Response> AddNote(RequestContext& ctx) {
     auto note = body->Text("note", {.required = true, .max_chars = 2000, .min_chars = 1, .multiline = true});
     STORECRM_TRY(body->Finish());
     STORECRM_TRY(AddComplaintEvent(ctx.tx, *id, "note", "", "", *note, ctx.principal.StaffId(), NowUnix()));
-    auto saved = LoadComplaint(ctx, *id, true);
-    if (!saved.ok()) return saved.take_error();
-    return http::JsonOk(*saved, 201);
+    return ComplaintAnswer(ctx, *id, 201);
 }
 
 // GET /complaints/report?from&to&store_id: top reasons and SLA compliance per store.

@@ -43,6 +43,13 @@ Result<json> LoadEvent(RequestContext& ctx, int64_t id) {
     return EventJson(**row);
 }
 
+// The event as it is now, as the answer of a change.
+Result<http::Response> EventAnswer(RequestContext& ctx, int64_t id, int status = 200) {
+    auto saved = LoadEvent(ctx, id);
+    if (!saved.ok()) return saved.take_error();
+    return http::JsonOk(*saved, status);
+}
+
 Result<http::Response> ListEvents(RequestContext& ctx) {
     auto page = http::ReadPage(ctx.request);
     if (!page.ok()) return page.take_error();
@@ -103,9 +110,7 @@ Result<http::Response> CreateEvent(RequestContext& ctx) {
          e["capacity"].get<int64_t>(), e["status"].get<std::string>(), ctx.principal.StaffId(), now, now});
     if (!row.ok()) return row.take_error();
     STORECRM_TRY(ctx.Audit({"event.create", "event", std::to_string((*row)->Int(0)), e["title"].get<std::string>()}));
-    auto saved = LoadEvent(ctx, (*row)->Int(0));
-    if (!saved.ok()) return saved.take_error();
-    return http::JsonOk(*saved, 201);
+    return EventAnswer(ctx, (*row)->Int(0), 201);
 }
 
 Result<http::Response> GetEvent(RequestContext& ctx) {
@@ -134,9 +139,7 @@ Result<http::Response> UpdateEvent(RequestContext& ctx) {
          *ParseIsoDateTime(e["starts_at"].get<std::string>()), *ParseIsoDateTime(e["ends_at"].get<std::string>()),
          e["capacity"].get<int64_t>(), e["status"].get<std::string>(), NowUnix(), *id}));
     STORECRM_TRY(ctx.Audit({"event.update", "event", std::to_string(*id), ""}));
-    auto saved = LoadEvent(ctx, *id);
-    if (!saved.ok()) return saved.take_error();
-    return http::JsonOk(*saved);
+    return EventAnswer(ctx, *id);
 }
 
 Result<http::Response> Invite(RequestContext& ctx) {
@@ -273,9 +276,7 @@ Result<http::Response> RegisterRoute(RequestContext& ctx) {
     if (!member.ok()) return Error::Field("member_id", "field.not_found");
     STORECRM_TRY(Register(ctx, *event, *member, false, "member_id"));
     STORECRM_TRY(ctx.Audit({"event.register", "event", std::to_string(*id), json({{"member_id", *member}}).dump()}));
-    auto saved = LoadEvent(ctx, *id);
-    if (!saved.ok()) return saved.take_error();
-    return http::JsonOk(*saved, 201);
+    return EventAnswer(ctx, *id, 201);
 }
 
 Result<http::Response> CancelRegistration(RequestContext& ctx) {
@@ -291,9 +292,7 @@ Result<http::Response> CancelRegistration(RequestContext& ctx) {
     if (!r.ok()) return r.take_error();
     if (r->changes == 0) return Error::NotFound();
     STORECRM_TRY(ctx.Audit({"event.cancel_registration", "event", std::to_string(*id), json({{"member_id", *member_id}}).dump()}));
-    auto saved = LoadEvent(ctx, *id);
-    if (!saved.ok()) return saved.take_error();
-    return http::JsonOk(*saved);
+    return EventAnswer(ctx, *id);
 }
 
 // POST /events/{id}/checkins {code} (the member QR: member no. or referral code) or {member_id}.
