@@ -9,5 +9,6 @@ void RegisterReportRoutes(http::Router& router);  // /analytics/sales, /analytic
 void RegisterBasketRoutes(http::Router& router);  // /analytics/baskets
 void RegisterSegmentationRoutes(http::Router& router);  // /analytics/correlation, /analytics/clusters
 void RegisterPredictionRoutes(http::Router& router);    // /analytics/prediction, /members/{id}/prediction
+void RegisterPeopleRoutes(http::Router& router);        // /analytics/satisfaction, /analytics/staff
 
 }  // namespace storecrm::analytics

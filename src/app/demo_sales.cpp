@@ -311,6 +311,18 @@ bool CreateDemoSales(storage::Database& db, security::FieldVault& vault, int mon
         }
         if (auto c = (*tx)->Commit(); !c.ok()) return report(c.error());
     }
+    {
+        // The demo rang its sales up as the system; credit them to each store's cashier and to
+        // the member's guide, as a till would, so staff reports have someone to rank.
+        auto tx = db.Begin(storage::TxMode::kWrite);
+        if (!tx.ok()) return report(tx.error());
+        auto credited = (*tx)->Exec(
+            "UPDATE sales SET cashier_id = (SELECT MIN(ss.staff_id) FROM staff_stores ss JOIN staff st ON st.id = "
+            "ss.staff_id JOIN roles r ON r.id = st.role_id WHERE ss.store_id = sales.store_id AND r.code = 'cashier'), "
+            "guide_id = (SELECT m.guide_id FROM members m WHERE m.id = sales.member_id) WHERE cashier_id IS NULL");
+        if (!credited.ok()) return report(credited.error());
+        if (auto c = (*tx)->Commit(); !c.ok()) return report(c.error());
+    }
     (void)db.RefreshStatistics();
     std::cout << "Demo sales created: " << std::size(kProducts) << " products, " << done << " sales over " << months
               << " months, " << refunds << " refunds.\n";

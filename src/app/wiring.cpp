@@ -64,6 +64,7 @@ http::Router BuildRouter() {
     analytics::RegisterBasketRoutes(router);
     analytics::RegisterSegmentationRoutes(router);
     analytics::RegisterPredictionRoutes(router);
+    analytics::RegisterPeopleRoutes(router);
     return router;
 }
 

@@ -292,6 +292,31 @@ test('prediction: BG/NBD and Gamma-Gamma fitted on the history, with a hold-out 
   assert.ok(one.expected_purchases_90d >= 0);
 });
 
+test('satisfaction and the staff leaderboard gather surveys, complaints, sales and tasks', async () => {
+  const from = new Date(Date.now() - 300 * DAY).toISOString().slice(0, 10);
+  const adminId = (await admin.get('/api/v1/me')).body.user.id;
+  const mine = sold.filter((x) => x.store === storeA);
+  const board = (await admin.get(`/api/v1/analytics/staff?store_id=${storeA}&from=${from}`)).body.items;
+  const me = board.find((r) => r.staff_id === adminId);
+  assert.equal(me.sales_amount, mine.reduce((s, x) => s + x.amount, 0));
+  assert.equal(me.sales_count, mine.length);
+  assert.equal(me.new_members, new Set(mine.map((x) => x.member)).size);
+
+  const survey = await admin.post('/api/v1/surveys', { title: '满意度', questions: [{ id: 'nps', kind: 'nps', text: '推荐吗' }, { id: 'csat', kind: 'csat', text: '满意吗' }] });
+  const link = await admin.post(`/api/v1/surveys/${survey.body.id}/links`, { member_id: mine[0].member });
+  assert.equal((await server.client().post(`/api/v1/public/surveys/${link.body.token}/answers`, { answers: { nps: 10, csat: 5 } })).status, 201);
+  await admin.post('/api/v1/complaints', { store_id: storeA, channel: 'phone', category: 'price', severity: 'low', description: '价格' });
+  const sat = (await admin.get(`/api/v1/analytics/satisfaction?store_id=${storeA}`)).body;
+  assert.equal(sat.answers, 1);
+  assert.equal(sat.nps, 100);
+  assert.equal(sat.csat, 5);
+  assert.equal(sat.complaints, 1);
+  assert.equal(sat.response_compliance_pct, 100);
+  assert.deepEqual(sat.stores.map((s) => s.store_name), ['分析甲店']);
+  const meAgain = (await admin.get(`/api/v1/analytics/staff?store_id=${storeA}`)).body.items.find((r) => r.staff_id === adminId);
+  assert.equal(meAgain.csat, 5);
+});
+
 test('a store\'s staff see their store only; bad queries are field errors', async () => {
   const manager = await server.staffWithRole(admin, 'an_manager', 'store_manager', [storeB]);
   const mine = await manager.get('/api/v1/analytics/rfm');
