@@ -1,10 +1,14 @@
 // storecrm: serve | init | migrate | demo | user. Every option can also come from the
 // environment (STORECRM_DB, STORECRM_PORT, ...) or an INI/TOML config file (--config).
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <unistd.h>
 
+#include <chrono>
+#include <cmath>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <thread>
@@ -16,6 +20,7 @@
 #include "loyalty/routes.hpp"
 #include "common/messages.hpp"
 #include "http/server.hpp"
+#include "analytics/history_import.hpp"
 #include "analytics/sales_columns.hpp"
 #include "jobs/scheduler.hpp"
 #include "service/routes.hpp"
@@ -119,6 +124,41 @@ int Serve(const CommonOptions& o, http::ServerOptions server_options, const std:
     return served ? 0 : 1;
 }
 
+// The history import: progress on stderr, the report as JSON on stdout.
+int ImportSales(const CommonOptions& o, const std::string& file, const std::string& store) {
+    auto vault = LoadVault(o);
+    if (!vault) return 1;
+    auto db = OpenMigrated(o.db, 1);
+    if (!db) return 1;
+    std::ifstream in(file, std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto started = std::chrono::steady_clock::now();
+    analytics::ImportOptions options{.store_code = store};
+    options.progress = [](int64_t done, int64_t total) {
+        std::cerr << "\rimporting " << (total ? done * 100 / total : 100) << "%   " << std::flush;
+    };
+    auto report = analytics::ImportOnlineRetail(*db, *vault, text, options);
+    std::cerr << "\n";
+    if (!report.ok()) return PrintError(report.error()), 1;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    nlohmann::json out = {{"rows", report->rows},
+                          {"bad_rows", report->bad_rows},
+                          {"invoices", report->invoices},
+                          {"invoices_imported", report->invoices_imported},
+                          {"cancellations", report->cancellations},
+                          {"cancellations_imported", report->cancellations_imported},
+                          {"cancelled_lines_unmatched", report->cancelled_lines_unmatched},
+                          {"products", report->products},
+                          {"products_created", report->products_created},
+                          {"members", report->members},
+                          {"members_created", report->members_created},
+                          {"problems", report->problems},
+                          {"seconds", std::round(seconds * 10) / 10},
+                          {"rows_per_second", seconds > 0 ? static_cast<int64_t>(report->rows / seconds) : 0}};
+    std::cout << out.dump() << "\n";
+    return 0;
+}
+
 // Personal data is copied as ciphertext: the target must be served with the same key.
 int Copy(const std::string& from_url, const std::string& to_url) {
     auto from = OpenMigrated(from_url, 1);
@@ -204,6 +244,19 @@ int main(int argc, char** argv) {
     copy->add_option("--from", copy_from, "Source: a SQLite file or postgresql://...")->required();
     copy->add_option("--to", copy_to, "Target: an empty SQLite file or PostgreSQL database")->required();
 
+    std::string import_file, import_format, import_store = "HISTORY";
+    auto* import_cmd = cli.add_subcommand("import", "Import data from another system");
+    import_cmd->require_subcommand(1);
+    auto* import_sales = import_cmd->add_subcommand(
+        "sales", "Import years of sales history (products and members are matched or created; a second run adds nothing)");
+    AddCommon(import_sales, common);
+    import_sales->add_option("--format", import_format, "File layout: online-retail (InvoiceNo,StockCode,...)")
+        ->required()
+        ->check(CLI::IsMember({"online-retail"}));
+    import_sales->add_option("--store", import_store, "Store code the history belongs to (made when missing)")
+        ->capture_default_str();
+    import_sales->add_option("file", import_file, "The CSV file")->required()->check(CLI::ExistingFile);
+
     std::string username, name, role_code = "cashier", password;
     std::vector<int64_t> store_ids;
     auto* user = cli.add_subcommand("user", "Manage staff accounts from the command line");
@@ -243,6 +296,7 @@ int main(int argc, char** argv) {
         return CreateDemoService(*db, *vault) ? 0 : 1;
     }
     if (*copy) return Copy(copy_from, copy_to);
+    if (*import_sales) return ImportSales(common, import_file, import_store);
     if (*user) {
         auto db = OpenMigrated(common.db, 1);
         if (!db) return 1;

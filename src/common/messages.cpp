@@ -71,6 +71,8 @@ const std::map<std::string_view, Texts>& Catalog() {
         {"gift.voucher_not_cancellable", {"已发出的合作券码不能取消", "A voucher code already handed out cannot be cancelled"}},
         {"analytics.too_few_members", {"该时段购买的会员少于 {min} 位，无法聚类", "Fewer than {min} members bought in this period; too few to cluster"}},
         {"analytics.too_little_history", {"截至该日期购买过的会员少于 {min} 位，无法拟合模型", "Fewer than {min} members bought by this date; too few to fit the model"}},
+        {"import.not_csv", {"文件不是有效的 CSV", "The file is not valid CSV"}},
+        {"import.online_retail_columns", {"列应为 InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country", "The columns must be InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country"}},
         {"analytics.from_after_to", {"开始日期晚于结束日期", "The start is after the end"}},
         // The member's own pages.
         {"portal.code_wrong", {"验证码不正确", "The code is not right"}},

@@ -75,6 +75,7 @@ const std::vector<TableSpec>& Tables() {
         {"member_sessions", "id", "id", true},
         {"privacy_notices", "version", nullptr, false},
         {"deletion_requests", "id", "id", true},
+        {"import_refs", "source, kind, external_id", nullptr, false},
     };
     return tables;
 }
