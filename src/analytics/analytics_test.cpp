@@ -331,5 +331,41 @@ TEST(ClvTest, FitRecoversTheParametersThatMadeTheData) {
     EXPECT_GT(expected, 300);
 }
 
+TEST(SequenceTest, ThenWithinTheWindowByHand) {
+    SalesColumns c;
+    auto buy = [&](uint32_t m, uint16_t day, uint32_t item) {
+        c.AppendSale(m, DayStart(day) + 3600 * 12, 1, false);
+        c.AppendLine(item, 100, 1);
+    };
+    buy(1, 10, 1), buy(1, 40, 2);               // 1 then 2 within 90 days
+    buy(2, 10, 1), buy(2, 200, 2);              // too far apart
+    buy(3, 5, 1), buy(3, 20, 2), buy(3, 30, 3);  // 1, 2, 3
+    buy(4, 50, 2);
+    auto r = MineSequences(c, {.period = {.from_day = 0, .to_day = 300}, .within_days = 90, .min_support = 0.2,
+                               .min_confidence = 0.2});
+    EXPECT_EQ(r.members, 4);
+    ASSERT_EQ(r.rules.size(), 3u);
+    // 1 → 3: one of four members (0.25), one of the three who bought 1 (1/3), 3 bought by a quarter: lift 4/3.
+    EXPECT_EQ(std::make_pair(r.rules[0].first, r.rules[0].then), std::make_pair(1u, 3u));
+    EXPECT_NEAR(r.rules[0].lift, 4.0 / 3.0, 1e-12);
+    EXPECT_EQ(std::make_pair(r.rules[1].first, r.rules[1].then), std::make_pair(2u, 3u));
+    EXPECT_DOUBLE_EQ(r.rules[1].confidence, 0.25);
+    EXPECT_EQ(std::make_pair(r.rules[2].first, r.rules[2].then), std::make_pair(1u, 2u));
+    EXPECT_EQ(r.rules[2].members, 2);  // members 1 and 3; member 2's second purchase came too late
+    EXPECT_NEAR(r.rules[2].confidence, 2.0 / 3.0, 1e-12);
+}
+
+TEST(SequenceTest, NextBestItemsFollowTheStrongestRules) {
+    const std::vector<Rule> rules = {{{1}, 3, 3, 0.6, 0.75, 1.25}, {{1}, 2, 3, 0.6, 0.75, 0.9375}, {{2, 3}, 1, 2, 0.4, 1, 1.25}};
+    auto s = NextBestItems(rules, {1}, 5);
+    ASSERT_EQ(s.size(), 2u);
+    EXPECT_EQ(s[0].item, 3u);
+    EXPECT_DOUBLE_EQ(s[0].score, 0.75 * 1.25);
+    EXPECT_EQ(s[0].because, 1u);
+    EXPECT_EQ(s[1].item, 2u);
+    EXPECT_TRUE(NextBestItems(rules, {1, 2, 3}, 5).empty());  // nothing left to suggest
+    EXPECT_EQ(NextBestItems(rules, {2, 3}, 5).front().item, 1u);
+}
+
 }  // namespace
 }  // namespace storecrm::analytics

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <mutex>
 
 #include <nlohmann/json.hpp>
 
@@ -13,6 +14,7 @@
 #include "common/csv.hpp"
 #include "http/json_response.hpp"
 #include "http/paging.hpp"
+#include "members/member_service.hpp"
 
 namespace storecrm::analytics {
 namespace {
@@ -39,6 +41,30 @@ double Round(double v, int digits) {
     return std::round(v * f) / f;
 }
 
+// The catalogue: names for products or categories, and each product's category.
+struct Catalogue {
+    std::map<int64_t, std::string> names;
+    std::vector<uint32_t> category_of;
+};
+
+Result<Catalogue> LoadCatalogue(RequestContext& ctx, bool categories) {
+    Catalogue out;
+    auto products = ctx.tx.Query("SELECT id, name, COALESCE(category_id, 0) FROM products");
+    if (!products.ok()) return products.take_error();
+    for (const auto& p : *products) {
+        if (!categories) out.names[p.Int(0)] = p.Text(1);
+        const auto id = static_cast<size_t>(p.Int(0));
+        if (out.category_of.size() <= id) out.category_of.resize(id + 1, 0);
+        out.category_of[id] = static_cast<uint32_t>(p.Int(2));
+    }
+    if (categories) {
+        auto cats = ctx.tx.Query("SELECT id, name FROM product_categories");
+        if (!cats.ok()) return cats.take_error();
+        for (const auto& r : *cats) out.names[r.Int(0)] = r.Text(1);
+    }
+    return out;
+}
+
 Result<http::Response> Baskets(RequestContext& ctx) {
     auto period = ReadPeriod(ctx, 90);
     if (!period.ok()) return period.take_error();
@@ -62,23 +88,10 @@ Result<http::Response> Baskets(RequestContext& ctx) {
     auto page = http::ReadPage(ctx.request, 50, 500);
     if (!page.ok()) return page.take_error();
 
-    // Names (and, for categories, each product's category) from the catalogue.
-    std::map<int64_t, std::string> names;
-    std::vector<uint32_t> category_of;
-    auto products = ctx.tx.Query("SELECT id, name, COALESCE(category_id, 0) FROM products");
-    if (!products.ok()) return products.take_error();
-    for (const auto& p : *products) {
-        if (level == "product") names[p.Int(0)] = p.Text(1);
-        const auto id = static_cast<size_t>(p.Int(0));
-        if (category_of.size() <= id) category_of.resize(id + 1, 0);
-        category_of[id] = static_cast<uint32_t>(p.Int(2));
-    }
-    if (level == "category") {
-        auto cats = ctx.tx.Query("SELECT id, name FROM product_categories");
-        if (!cats.ok()) return cats.take_error();
-        for (const auto& r : *cats) names[r.Int(0)] = r.Text(1);
-        q.item_of = &category_of;
-    }
+    auto catalogue = LoadCatalogue(ctx, level == "category");
+    if (!catalogue.ok()) return catalogue.take_error();
+    auto& names = catalogue->names;
+    if (level == "category") q.item_of = &catalogue->category_of;
     const int64_t started = NowUnixMillis();
     STORECRM_TRY(EnsureCurrent(ctx));
     const BasketResult result = ctx.services.analytics->Read([&](const SalesColumns& c) { return MineBaskets(c, q); });
@@ -121,6 +134,88 @@ Result<http::Response> Baskets(RequestContext& ctx) {
                          {"elapsed_ms", elapsed}});
 }
 
+// GET /analytics/sequences: "bought X, then Y within N days".
+Result<http::Response> Sequences(RequestContext& ctx) {
+    auto period = ReadPeriod(ctx, 365);
+    if (!period.ok()) return period.take_error();
+    SequenceQuery q{.period = *period};
+    auto support = Fraction(ctx, "min_support", 0.01, 0.0001, 1);
+    if (!support.ok()) return support.take_error();
+    auto confidence = Fraction(ctx, "min_confidence", 0.1, 0, 1);
+    if (!confidence.ok()) return confidence.take_error();
+    auto within = Fraction(ctx, "within_days", 90, 1, 730);
+    if (!within.ok()) return within.take_error();
+    q.min_support = *support;
+    q.min_confidence = *confidence;
+    q.within_days = static_cast<int>(*within);
+    const std::string level = ctx.request.QueryParam("level").value_or("product");
+    if (level != "product" && level != "category") {
+        return Error::Field("level", "field.invalid_choice", {{"choices", "product, category"}});
+    }
+    auto page = http::ReadPage(ctx.request, 50, 500);
+    if (!page.ok()) return page.take_error();
+    auto catalogue = LoadCatalogue(ctx, level == "category");
+    if (!catalogue.ok()) return catalogue.take_error();
+    if (level == "category") q.item_of = &catalogue->category_of;
+    STORECRM_TRY(EnsureCurrent(ctx));
+    const SequenceResult result = ctx.services.analytics->Read([&](const SalesColumns& c) { return MineSequences(c, q); });
+    auto& names = catalogue->names;
+    auto item = [&](uint32_t id) { return json{{"id", id}, {"name", names.count(id) ? names[id] : ""}}; };
+    const auto total = static_cast<int64_t>(result.rules.size());
+    json items = json::array();
+    const size_t end = std::min(result.rules.size(), static_cast<size_t>(page->offset + page->limit));
+    for (size_t i = static_cast<size_t>(page->offset); i < end; ++i) {
+        const SequenceRule& r = result.rules[i];
+        items.push_back({{"first", item(r.first)}, {"then", item(r.then)}, {"members", r.members},
+                         {"support", Round(r.support, 4)}, {"confidence", Round(r.confidence, 4)}, {"lift", Round(r.lift, 3)}});
+    }
+    const std::string next = page->NextCursor(total);
+    return http::JsonOk({{"level", level}, {"within_days", q.within_days}, {"members", result.members}, {"total", total},
+                         {"items", items}, {"next_cursor", next.empty() ? json() : json(next)}});
+}
+
+// GET /members/{id}/next-best-products: from the product rules of the last 12 months
+// (recomputed at most every 10 minutes), what this member is likely to want next.
+Result<http::Response> NextBestProducts(RequestContext& ctx) {
+    auto member = members::LoadPathMember(ctx);
+    if (!member.ok()) return member.take_error();
+    static std::mutex mutex;
+    static std::vector<Rule> rules;
+    static int64_t mined_at = 0;
+    std::vector<Rule> current;
+    {
+        std::lock_guard lock(mutex);
+        if (!mined_at || NowUnix() - mined_at > 600) {
+            STORECRM_TRY(EnsureCurrent(ctx));
+            const uint16_t today = DayOf(NowUnix());
+            BasketQuery q{.period = {static_cast<uint16_t>(std::max(0, today - 364)), today, {}},
+                          .min_support = 0.001, .min_confidence = 0.05, .min_lift = 1.0, .max_length = 2};
+            rules = ctx.services.analytics->Read([&](const SalesColumns& c) { return MineBaskets(c, q); }).rules;
+            mined_at = NowUnix();
+        }
+        current = rules;
+    }
+    const uint32_t id = static_cast<uint32_t>(member->id);
+    const auto bought = ctx.services.analytics->Read([&](const SalesColumns& c) {
+        std::vector<uint32_t> items;
+        for (size_t s = 0; s < c.sales(); ++s) {
+            if (c.sale_member[s] != id || c.sale_refund[s]) continue;
+            for (uint32_t l = c.sale_first_line[s], end = c.LineEnd(s); l < end; ++l) items.push_back(c.line_product[l]);
+        }
+        return items;
+    });
+    auto catalogue = LoadCatalogue(ctx, false);
+    if (!catalogue.ok()) return catalogue.take_error();
+    auto& names = catalogue->names;
+    json items = json::array();
+    for (const auto& s : NextBestItems(current, bought, 5)) {
+        items.push_back({{"product", {{"id", s.item}, {"name", names.count(s.item) ? names[s.item] : ""}}},
+                         {"score", Round(s.score, 3)},
+                         {"because", {{"id", s.because}, {"name", names.count(s.because) ? names[s.because] : ""}}}});
+    }
+    return http::JsonOk({{"items", items}});
+}
+
 }  // namespace
 
 void RegisterBasketRoutes(http::Router& router) {
@@ -128,6 +223,13 @@ void RegisterBasketRoutes(http::Router& router) {
                 .tx = storage::TxMode::kRead, .tag = "analytics",
                 .summary = "Association rules (?level=product|category&min_support&min_confidence&min_lift&max_length)",
                 .handler = Baskets});
+    router.Add({.method = "GET", .pattern = "/api/v1/analytics/sequences", .permission = "analytics.read",
+                .tx = storage::TxMode::kRead, .tag = "analytics",
+                .summary = "Sequential rules: bought X, then Y within N days (?within_days&min_support&min_confidence)",
+                .handler = Sequences});
+    router.Add({.method = "GET", .pattern = "/api/v1/members/{id}/next-best-products", .permission = "members.read",
+                .tx = storage::TxMode::kRead, .tag = "analytics",
+                .summary = "Products this member is likely to want next, from the basket rules", .handler = NextBestProducts});
 }
 
 }  // namespace storecrm::analytics

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <set>
 #include <tuple>
 #include <unordered_map>
 
@@ -174,6 +176,83 @@ BasketResult MineBaskets(const SalesColumns& c, const BasketQuery& q) {
         if (a.count != b2.count) return a.count > b2.count;
         return std::tie(a.antecedent, a.consequent) < std::tie(b2.antecedent, b2.consequent);
     });
+    return out;
+}
+
+SequenceResult MineSequences(const SalesColumns& c, const SequenceQuery& q) {
+    std::vector<uint8_t> store_ok;
+    if (!q.period.stores.empty()) {
+        store_ok.assign(65536, 0);
+        for (uint16_t s : q.period.stores) store_ok[s] = 1;
+    }
+    // Each member's first day with each item, in the period.
+    std::vector<std::tuple<uint32_t, uint32_t, uint16_t>> firsts;  // member, item, day
+    for (size_t s = 0; s < c.sales(); ++s) {
+        const uint32_t m = c.sale_member[s];
+        if (m == 0 || c.sale_refund[s] || c.sale_day[s] < q.period.from_day || c.sale_day[s] > q.period.to_day) continue;
+        if (!store_ok.empty() && !store_ok[c.sale_store[s]]) continue;
+        for (uint32_t l = c.sale_first_line[s], end = c.LineEnd(s); l < end; ++l) {
+            uint32_t item = c.line_product[l];
+            if (q.item_of) item = item < q.item_of->size() ? (*q.item_of)[item] : 0;
+            if (item) firsts.emplace_back(m, item, c.sale_day[s]);
+        }
+    }
+    std::sort(firsts.begin(), firsts.end());
+    SequenceResult out;
+    std::map<uint32_t, int64_t> buyers;                            // item → members
+    std::map<std::pair<uint32_t, uint32_t>, int64_t> sequences;   // (X, Y) → members
+    std::vector<std::pair<uint16_t, uint32_t>> mine;               // (first day, item)
+    for (size_t i = 0; i < firsts.size();) {
+        const uint32_t m = std::get<0>(firsts[i]);
+        mine.clear();
+        for (; i < firsts.size() && std::get<0>(firsts[i]) == m;) {
+            const uint32_t item = std::get<1>(firsts[i]);
+            mine.emplace_back(std::get<2>(firsts[i]), item);  // sorted: the first day of the item
+            while (i < firsts.size() && std::get<0>(firsts[i]) == m && std::get<1>(firsts[i]) == item) ++i;
+        }
+        out.members += 1;
+        for (const auto& [day, item] : mine) buyers[item] += 1;
+        for (const auto& [dx, x] : mine) {
+            for (const auto& [dy, y] : mine) {
+                if (x != y && dy > dx && dy - dx <= q.within_days) sequences[{x, y}] += 1;
+            }
+        }
+    }
+    if (out.members == 0) return out;
+    const double n = static_cast<double>(out.members);
+    for (const auto& [xy, count] : sequences) {
+        const double support = static_cast<double>(count) / n;
+        const double confidence = static_cast<double>(count) / static_cast<double>(buyers[xy.first]);
+        const double lift = confidence / (static_cast<double>(buyers[xy.second]) / n);
+        if (support + 1e-12 < q.min_support || confidence + 1e-12 < q.min_confidence) continue;
+        out.rules.push_back({xy.first, xy.second, count, support, confidence, lift});
+    }
+    std::sort(out.rules.begin(), out.rules.end(), [](const SequenceRule& a, const SequenceRule& b) {
+        if (a.lift != b.lift) return a.lift > b.lift;
+        if (a.members != b.members) return a.members > b.members;
+        return std::tie(a.first, a.then) < std::tie(b.first, b.then);
+    });
+    return out;
+}
+
+std::vector<Suggestion> NextBestItems(const std::vector<Rule>& rules, const std::vector<uint32_t>& bought, size_t limit) {
+    std::set<uint32_t> have(bought.begin(), bought.end());
+    std::map<uint32_t, Suggestion> best;
+    for (const Rule& r : rules) {
+        if (have.count(r.consequent)) continue;
+        bool applies = true;
+        for (uint32_t a : r.antecedent) applies &= have.count(a) > 0;
+        if (!applies) continue;
+        const double score = r.confidence * r.lift;
+        auto& s = best[r.consequent];
+        if (score > s.score) s = {r.consequent, score, r.antecedent.front()};
+    }
+    std::vector<Suggestion> out;
+    for (const auto& [item, s] : best) out.push_back(s);
+    std::sort(out.begin(), out.end(), [](const Suggestion& a, const Suggestion& b) {
+        return a.score != b.score ? a.score > b.score : a.item < b.item;
+    });
+    if (out.size() > limit) out.resize(limit);
     return out;
 }
 

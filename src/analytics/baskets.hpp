@@ -36,4 +36,34 @@ struct BasketResult {
 
 BasketResult MineBaskets(const SalesColumns& columns, const BasketQuery& query);
 
+// Sequential rules 序列规则: "bought X, then Y within `within_days`" (infant formula, then
+// nappies), counted over members: support = members who did X then Y / members who bought;
+// confidence = those / members who bought X; lift = confidence / share of members buying Y.
+struct SequenceQuery {
+    Period period;
+    int within_days = 90;
+    double min_support = 0.01;
+    double min_confidence = 0.1;
+    const std::vector<uint32_t>* item_of = nullptr;
+};
+struct SequenceRule {
+    uint32_t first = 0, then = 0;
+    int64_t members = 0;
+    double support = 0, confidence = 0, lift = 0;
+};
+struct SequenceResult {
+    int64_t members = 0;
+    std::vector<SequenceRule> rules;  // by lift, then members
+};
+SequenceResult MineSequences(const SalesColumns& columns, const SequenceQuery& query);
+
+// Products a member has not bought that the rules point to from what they have: each rule
+// X → Y with X bought scores its confidence × lift; the best `limit`.
+struct Suggestion {
+    uint32_t item = 0;
+    double score = 0;
+    uint32_t because = 0;  // the bought item of the strongest rule
+};
+std::vector<Suggestion> NextBestItems(const std::vector<Rule>& rules, const std::vector<uint32_t>& bought, size_t limit);
+
 }  // namespace storecrm::analytics

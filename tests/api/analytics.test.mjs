@@ -190,6 +190,16 @@ test('basket rules: products bought together, with support, confidence and lift 
   const rows = (await csv.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
   assert.equal(rows.length, 3);
   assert.equal(rows[1], '"龙井","茶杯","6","0.6000","0.7500","1.250"');
+  // The cup follows the tea for the member who bought tea: the next best product.
+  const buyer = await member(store);
+  const tea = await admin.post('/api/v1/sales', {
+    store_id: store, terminal: 'T1', member_id: buyer, lines: [{ sku: 'BK-TEA', quantity: 1 }], payments: [{ method: 'cash', amount: 1000 }],
+  }, { headers: { 'Idempotency-Key': randomUUID() } });
+  assert.equal(tea.status, 201, tea.text);
+  await server.client().post('/api/v1/test/clock', { advance_seconds: 5 });
+  const next = (await admin.get(`/api/v1/members/${buyer}/next-best-products`)).body.items;
+  assert.equal(next[0].product.name, '茶杯');
+  assert.equal(next[0].because.name, '龙井');
 });
 
 // One file out of a zip (an .xlsx): found through the central directory, inflated.
@@ -224,6 +234,33 @@ function pearson(x, y) {
   }
   return sxy / Math.sqrt(sxx * syy);
 }
+
+test('sequential rules: what members buy next, within the window', async () => {
+  // The ladder's members have bought the sample for weeks; four of them now buy a refill.
+  assert.equal((await admin.post('/api/v1/products', { sku: 'SQ-NEXT', name: '续杯', price: 1000 })).status, 201);
+  const first = sold.filter((x) => x.store === storeA).slice(0, 40);
+  const members = [...new Set(first.map((x) => x.member))].slice(0, 4);
+  for (const m of members) {
+    const at = Date.now() - DAY;
+    const r = await admin.post('/api/v1/sales', {
+      store_id: storeA, terminal: 'T1', member_id: m, lines: [{ sku: 'SQ-NEXT', quantity: 1 }], payments: [{ method: 'cash', amount: 1000 }],
+      sold_at: new Date(at).toISOString().replace(/\.\d+Z$/, 'Z'),
+    }, { headers: { 'Idempotency-Key': randomUUID() } });
+    assert.equal(r.status, 201, r.text);
+    sold.push({ store: storeA, member: m, at, amount: 1000 });
+  }
+  await server.client().post('/api/v1/test/clock', { advance_seconds: 5 });
+  const from = new Date(Date.now() - 300 * DAY).toISOString().slice(0, 10);
+  const seq = (await admin.get(`/api/v1/analytics/sequences?store_id=${storeA}&from=${from}&within_days=365&min_support=0.1`)).body;
+  const rule = seq.items.find((r) => r.then.name === '续杯');
+  assert.ok(rule, JSON.stringify(seq.items));
+  assert.equal(rule.first.name, '样品');
+  assert.equal(rule.members, 4);
+  assert.equal(rule.confidence, Math.round((4 / seq.members) * 10000) / 10000, 'every buyer bought the sample first');
+  const tight = (await admin.get(`/api/v1/analytics/sequences?store_id=${storeA}&from=${from}&within_days=3&min_support=0.01`)).body;
+  // Every member's first sample was at least five days before the refill: a 3-day window sees no sequence.
+  assert.equal(tight.items.find((r) => r.then.name === '续杯'), undefined);
+});
 
 test('correlation and clusters describe the members who bought', async () => {
   const from = new Date(Date.now() - 300 * DAY).toISOString().slice(0, 10);
