@@ -5,9 +5,11 @@
 
 #include "analytics/baskets.hpp"
 #include "analytics/clv.hpp"
+#include "analytics/forecast.hpp"
 #include "analytics/reports.hpp"
 #include "analytics/rfm.hpp"
 #include "analytics/stats.hpp"
+#include "common/clock.hpp"
 
 namespace storecrm::analytics {
 namespace {
@@ -365,6 +367,36 @@ TEST(SequenceTest, NextBestItemsFollowTheStrongestRules) {
     EXPECT_EQ(s[1].item, 2u);
     EXPECT_TRUE(NextBestItems(rules, {1, 2, 3}, 5).empty());  // nothing left to suggest
     EXPECT_EQ(NextBestItems(rules, {2, 3}, 5).front().item, 1u);
+}
+
+TEST(ForecastTest, WeekdaysLevelAndHolidaysFromTheHistory) {
+    auto day_of = [](const char* date) { return DayOf(*ParseIsoDate(date) + 12 * 3600); };
+    EXPECT_TRUE(IsPublicHoliday(day_of("2026-10-01")));
+    EXPECT_TRUE(IsPublicHoliday(day_of("2026-02-17")));  // the Spring Festival
+    EXPECT_FALSE(IsPublicHoliday(day_of("2026-10-08")));
+    // A year of one category in one store: 10 a weekday, 20 a Saturday or Sunday, and three times
+    // a normal day on public holidays.
+    SalesColumns c;
+    const uint16_t today = day_of("2026-09-20");
+    for (uint16_t d = today - 363; d <= today; ++d) {
+        const int w = WeekdayOf(d);
+        int qty = w >= 6 ? 20 : 10;
+        if (IsPublicHoliday(d)) qty *= 3;
+        c.AppendSale(0, DayStart(d) + 12 * 3600, 1, false);
+        c.AppendLine(5, qty * 100, static_cast<int16_t>(qty));
+    }
+    std::vector<uint32_t> category_of(6, 0);
+    category_of[5] = 9;
+    auto f = ForecastDemand(c, {.today = today, .horizon_days = 28, .category_of = &category_of});
+    ASSERT_EQ(f.size(), 1u);
+    EXPECT_EQ(f[0].item, 9u);
+    EXPECT_NEAR(f[0].weekday_share[5], 20.0 / 90.0, 1e-9);  // Saturday: 20 of a 90-unit week
+    EXPECT_NEAR(f[0].holiday_factor, 3.0, 0.01);
+    // The recent 8 weeks (no holiday in them) average 90 a week.
+    EXPECT_NEAR(f[0].weekly_level, 90.0, 1e-9);
+    // 2026-09-22 is a Tuesday: 10; 2026-10-01 a Thursday on National Day: 30.
+    EXPECT_NEAR(f[0].daily[day_of("2026-09-22") - today - 1], 10.0, 1e-9);
+    EXPECT_NEAR(f[0].daily[day_of("2026-10-01") - today - 1], 30.0, 0.1);
 }
 
 }  // namespace

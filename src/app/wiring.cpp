@@ -65,6 +65,7 @@ http::Router BuildRouter() {
     analytics::RegisterSegmentationRoutes(router);
     analytics::RegisterPredictionRoutes(router);
     analytics::RegisterPeopleRoutes(router);
+    analytics::RegisterForecastRoutes(router);
     return router;
 }
 
