@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -236,9 +237,27 @@ Result<http::Response> Members(RequestContext& ctx) {
     return http::JsonOk(out);
 }
 
+// POST /analytics/rebuild: reload the columns from the database.
+Result<http::Response> Rebuild(RequestContext& ctx) {
+    if (!ctx.services.analytics) return Error::NotFound();
+    const int64_t started = NowUnixMillis();
+    STORECRM_TRY(ctx.services.analytics->Rebuild(*ctx.services.db));
+    const auto counts = ctx.services.analytics->Read(
+        [](const SalesColumns& c) { return std::tuple{c.sales(), c.lines(), c.Bytes()}; });
+    STORECRM_TRY(ctx.Audit({"analytics.rebuild", "analytics", "", "{}"}));
+    return http::JsonOk({{"receipts", std::get<0>(counts)},
+                         {"lines", std::get<1>(counts)},
+                         {"bytes", std::get<2>(counts)},
+                         {"elapsed_ms", NowUnixMillis() - started}});
+}
+
 }  // namespace
 
 void RegisterReportRoutes(http::Router& router) {
+    // A read route: the rebuild reads the database with its own transactions.
+    router.Add({.method = "POST", .pattern = "/api/v1/analytics/rebuild", .permission = "jobs.run",
+                .tx = storage::TxMode::kRead, .tag = "analytics", .summary = "Reload the analysis columns from the database",
+                .handler = Rebuild});
     using storage::TxMode;
     router.Add({.method = "GET", .pattern = "/api/v1/analytics/sales", .permission = "analytics.read", .tx = TxMode::kRead,
                 .tag = "analytics", .summary = "Sales dashboard: totals, by day, category, weekday × hour, store",

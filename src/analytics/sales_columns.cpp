@@ -63,6 +63,17 @@ void SalesStore::Replace(SalesColumns columns) {
     loaded_ = true;
 }
 
+Status SalesStore::Rebuild(storage::Database& db) {
+    {
+        std::lock_guard one(catch_up_);
+        std::unique_lock lock(mutex_);
+        columns_ = SalesColumns{};
+        last_sale_id_ = last_refund_id_ = 0;
+        loaded_ = false;
+    }
+    return CatchUp(db);
+}
+
 Status SalesStore::CatchUp(storage::Database& db) {
     std::lock_guard one(catch_up_);
     const int64_t started = NowUnixMillis();

@@ -71,6 +71,10 @@ public:
         return read(columns_);
     }
 
+    // Forgets everything and loads again from the database (after a restore or a bulk change
+    // the catch-up cannot see, such as an edited sale).
+    Status Rebuild(storage::Database& db);
+
     // For tests and benches: columns built elsewhere.
     void Replace(SalesColumns columns);
 

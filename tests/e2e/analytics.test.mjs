@@ -1,11 +1,13 @@
 // Browser tests of the analysis pages over the demo's months of sales: the RFM grid and its
 // drill-down agree with the API, the sales dashboard's KPI amount is the API's total in yuan,
-// the member report's figures and the cohort table's rows are the API's.
+// the member report's figures and the cohort table's rows are the API's; basket rules follow
+// their thresholds, correlation, clusters and the prediction models show the API's figures,
+// and the member 360° page shows the member's prediction.
 // Debian's Chromium driven by Playwright against a real storecrm over a demo database.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestServer } from '../support/server.mjs';
-import { launchBrowser, newPage, signIn, waitText, text } from '../support/browser.mjs';
+import { launchBrowser, newPage, signIn, waitText, text, field } from '../support/browser.mjs';
 
 const DEMO_PASSWORD = 'Demo@2026';
 let server;
@@ -16,6 +18,13 @@ let api;
 const money = (fen) => `${fen < 0 ? '-' : ''}¥${Math.floor(Math.abs(fen) / 100).toLocaleString('en-US')}.${String(Math.abs(fen) % 100).padStart(2, '0')}`;
 const count = (n) => n.toLocaleString('en-US');
 const pct = (v) => `${Math.round(v * 10) / 10}%`;
+// A fitted parameter as the prediction page shows it: 4 decimals (2 from 1,000 up), no trailing zeros.
+const param = (v) => {
+  const digits = Math.abs(v) >= 1000 ? 2 : 4;
+  return Number(v.toFixed(digits)).toLocaleString('en-US', { maximumFractionDigits: digits });
+};
+// `YYYY-MM-DD` n days before a date.
+const daysBefore = (date, n) => new Date(Date.parse(`${date}T00:00:00Z`) - n * 86400000).toISOString().slice(0, 10);
 
 async function get(url) {
   const r = await api.get(url);
@@ -154,5 +163,157 @@ test('member report and cohorts match the API', async () => {
   await waitText(page, 'cohort-month', six.cohorts[0].month);
   assert.equal(await page.locator('[data-test="cohort-row"]').count(), six.cohorts.length);
   assert.equal(new URL(page.url()).searchParams.get('months'), '6');
+  await page.context().close();
+});
+
+test('basket rules: lower support and the total follows the API; category level; CSV and Excel', async () => {
+  // The page asks with every threshold spelled out (1 %, 10 %, lift 1, pairs).
+  const q = (o) => new URLSearchParams({ level: 'product', min_support: '0.01', min_confidence: '0.1', min_lift: '1', max_length: '2', limit: '50', ...o }).toString();
+  const first = await get(`/api/v1/analytics/baskets?${q({})}`);
+  assert.ok(first.total > 0, 'the demo has rules at 1 % support');
+  const lower = await get(`/api/v1/analytics/baskets?${q({ min_support: '0.005' })}`);
+  assert.notEqual(lower.total, first.total, 'a lower support finds more rules');
+  const page = await newPage(browser);
+  await signIn(page, server.base, 'admin', DEMO_PASSWORD);
+  await page.locator('[data-test="menu-AnalyticsBaskets"]').click();
+  await page.waitForURL((u) => u.pathname === '/analytics/baskets');
+  await waitText(page, 'baskets-total', `共 ${count(first.total)} 条规则`);
+  await waitText(page, 'kpi-baskets', count(first.baskets));
+  await waitText(page, 'kpi-frequent-items', count(first.frequent_items));
+  const rule = first.items[0];
+  assert.equal(await text(page, 'basket-rule-antecedent'), rule.antecedent.map((a) => a.name).join(' + '));
+  assert.equal(await text(page, 'basket-rule-consequent'), rule.consequent.name);
+  assert.equal(await page.locator('[data-test="basket-rule"]').count(), Math.min(50, first.total));
+
+  // 0.5 % instead of 1 %: the list reloads with the API's total for the new thresholds.
+  await field(page, 'baskets-min-support').fill('0.5');
+  await field(page, 'baskets-min-support').press('Enter');
+  await waitText(page, 'baskets-total', `共 ${count(lower.total)} 条规则`);
+  assert.equal(new URL(page.url()).searchParams.get('min_support'), '0.005');
+  if (lower.total > 50) {
+    await page.locator('[data-test="baskets-list-load-more"]').click();
+    await page.waitForFunction((n) => document.querySelectorAll('[data-test="basket-rule"]').length === n, Math.min(100, lower.total));
+  }
+
+  // Categories: pairs first (the demo's category pairs may have no lift above 1), then triples.
+  const catPairs = await get(`/api/v1/analytics/baskets?${q({ min_support: '0.005', level: 'category' })}`);
+  await page.locator('[data-test="baskets-level-category"]').click();
+  await waitText(page, 'baskets-total', `共 ${count(catPairs.total)} 条规则`);
+  if (catPairs.total === 0) await page.locator('[data-test="baskets-no-rules"]').waitFor();
+  const cat = await get(`/api/v1/analytics/baskets?${q({ min_support: '0.005', level: 'category', max_length: '3' })}`);
+  assert.equal(cat.level, 'category');
+  assert.ok(cat.total > 0, 'category rules of up to three');
+  await page.locator('[data-test="baskets-max-length-3"]').click();
+  await waitText(page, 'baskets-total', `共 ${count(cat.total)} 条规则`);
+  await waitText(page, 'basket-rule-antecedent', cat.items[0].antecedent.map((a) => a.name).join(' + '));
+  assert.equal(await text(page, 'basket-rule-consequent'), cat.items[0].consequent.name);
+
+  // The exports are the same rules as CSV and as an Excel sheet.
+  const csvHref = await page.locator('[data-test="baskets-csv"]').getAttribute('href');
+  const xlsxHref = await page.locator('[data-test="baskets-xlsx"]').getAttribute('href');
+  assert.match(csvHref, /^\/api\/v1\/analytics\/baskets\?(.*&)?format=csv/);
+  assert.match(xlsxHref, /^\/api\/v1\/analytics\/baskets\?(.*&)?format=xlsx/);
+  assert.match(xlsxHref, /level=category/);
+  const csv = await api.get(csvHref);
+  assert.equal(csv.status, 200);
+  assert.ok(csv.text.startsWith('\uFEFF'), 'CSV starts with a BOM');
+  assert.equal(csv.text.trim().split('\n').length, cat.total + 1, 'every rule and a header');
+  const xlsx = await api.get(xlsxHref);
+  assert.equal(xlsx.status, 200);
+  assert.ok(xlsx.text.startsWith('PK'), 'an Excel (zip) file');
+  await page.context().close();
+});
+
+test('correlation and clusters match the API', async () => {
+  const corr = await get('/api/v1/analytics/correlation');
+  const clusters = await get('/api/v1/analytics/clusters');
+  const page = await newPage(browser);
+  await signIn(page, server.base, 'admin', DEMO_PASSWORD);
+  await page.goto(`${server.base}/analytics/correlation`);
+  await waitText(page, 'kpi-correlation-members', count(corr.members));
+  await page.locator('[data-test="correlation-chart"] canvas').first().waitFor();
+  assert.deepEqual(await page.locator('[data-test="correlation-variable"]').allInnerTexts(), ['年龄', '入会天数', '距上次购买天数', '购买次数', '客单价', '消费金额', '购买品类数']);
+  const cell = (m, i, j) => (m[i][j] === null ? '—' : m[i][j].toFixed(2));
+  const sel = '[data-test="correlation-cell"][data-row="frequency"][data-col="monetary"]';
+  const fi = corr.variables.indexOf('frequency');
+  const mi = corr.variables.indexOf('monetary');
+  assert.equal((await page.locator(sel).innerText()).trim(), cell(corr.pearson, fi, mi));
+  await page.locator('[data-test="correlation-method-spearman"]').click();
+  await page.waitForFunction(([s, want]) => document.querySelector(s)?.textContent.trim() === want, [sel, cell(corr.spearman, fi, mi)]);
+
+  await page.goto(`${server.base}/analytics/clusters`);
+  await waitText(page, 'kpi-clusters-members', count(clusters.members));
+  await waitText(page, 'kpi-clusters-k', String(clusters.k));
+  assert.equal(await page.locator('[data-test="cluster-card"]').count(), clusters.clusters.length);
+  assert.equal(await text(page, 'cluster-label'), clusters.clusters[0].label.zh);
+  assert.equal(await text(page, 'cluster-mean-monetary'), money(Math.round(clusters.clusters[0].mean.monetary)));
+  assert.ok(await page.locator('[data-test="clusters-make-segment"]').isDisabled());
+  const three = await get('/api/v1/analytics/clusters?k=3');
+  await page.locator('[data-test="clusters-k"]').click();
+  await page.locator('[data-test="clusters-k-3"]').click();
+  await waitText(page, 'kpi-clusters-k', '3');
+  assert.equal(await page.locator('[data-test="cluster-card"]').count(), three.clusters.length);
+  await page.context().close();
+});
+
+test('prediction: the fitted parameters and the hold-out are the API\'s', async () => {
+  const page = await newPage(browser);
+  await signIn(page, server.base, 'admin', DEMO_PASSWORD);
+  // The default calibration end (90 days ago) may leave the demo's months too few buyers:
+  // then the server's message shows under the date.
+  const byDefault = await api.get('/api/v1/analytics/prediction');
+  if (byDefault.status === 400) {
+    await page.locator('[data-test="menu-AnalyticsPrediction"]').click();
+    await waitText(page, 'field-error-calibration_end', byDefault.body.error.fields.find((f) => f.field === 'calibration_end').message);
+  }
+
+  const sales = await get('/api/v1/analytics/sales');
+  const end = daysBefore(sales.to, 45);
+  const pred = await get(`/api/v1/analytics/prediction?calibration_end=${end}&unit=week`);
+  await page.goto(`${server.base}/analytics/prediction?calibration_end=${end}`);
+  await waitText(page, 'prediction-r', param(pred.bgnbd.r));
+  assert.equal(await text(page, 'prediction-alpha'), param(pred.bgnbd.alpha));
+  assert.equal(await text(page, 'prediction-a'), param(pred.bgnbd.a));
+  assert.equal(await text(page, 'prediction-b'), param(pred.bgnbd.b));
+  assert.equal(await text(page, 'prediction-bgnbd-ll'), param(pred.bgnbd.log_likelihood));
+  if (pred.gamma_gamma) {
+    assert.equal(await text(page, 'prediction-p'), param(pred.gamma_gamma.p));
+    assert.equal(await text(page, 'prediction-q'), param(pred.gamma_gamma.q));
+    assert.equal(await text(page, 'prediction-gamma'), param(pred.gamma_gamma.gamma));
+    assert.equal(await text(page, 'prediction-gg-ll'), param(pred.gamma_gamma.log_likelihood));
+  } else {
+    await page.locator('[data-test="prediction-gg-none"]').waitFor();
+  }
+  assert.equal(await text(page, 'prediction-holdout-actual'), count(pred.holdout.actual));
+  assert.equal(await page.locator('[data-test="prediction-at-bound"]').count(), pred.bgnbd.at_bound ? 1 : 0);
+  await page.locator('[data-test="prediction-holdout-chart"] canvas').first().waitFor();
+  assert.equal(await page.locator('[data-test="prediction-churn-name"]').count(), pred.churn_risk.length);
+
+  // Days instead of weeks: α is per day now.
+  const daily = await get(`/api/v1/analytics/prediction?calibration_end=${end}&unit=day`);
+  await page.locator('[data-test="prediction-unit-day"]').click();
+  await waitText(page, 'prediction-alpha', param(daily.bgnbd.alpha));
+  assert.equal(new URL(page.url()).searchParams.get('unit'), 'day');
+  await page.context().close();
+});
+
+test('member 360: the prediction card shows the API\'s P(alive); none without purchases', async () => {
+  const list = (await get('/api/v1/members?limit=100')).items;
+  const buyer = list.find((m) => m.purchase_count >= 2) ?? list.find((m) => m.purchase_count >= 1);
+  const idle = list.find((m) => m.purchase_count === 0);
+  assert.ok(buyer, 'a demo member with purchases');
+  const pred = await get(`/api/v1/members/${buyer.id}/prediction`);
+  assert.equal(pred.available, true);
+  const page = await newPage(browser);
+  await signIn(page, server.base, 'admin', DEMO_PASSWORD);
+  await page.goto(`${server.base}/members/${buyer.id}`);
+  await waitText(page, 'member-prediction-p-alive', `${Math.round(pred.p_alive * 1000) / 10}%`);
+  assert.equal(await text(page, 'member-prediction-value'), money(pred.expected_value_90d));
+  if (idle) {
+    const none = await get(`/api/v1/members/${idle.id}/prediction`);
+    assert.equal(none.available, false);
+    await page.goto(`${server.base}/members/${idle.id}`);
+    await waitText(page, 'member-prediction-none', '暂无预测');
+  }
   await page.context().close();
 });

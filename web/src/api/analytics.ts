@@ -160,7 +160,201 @@ export const getCohorts = (query: CohortQuery) => http.get<CohortReport>('/analy
 /** 会员分析: counts, churn and splits. */
 export const getMemberReport = (query: ReportQuery) => http.get<MemberReport>('/analytics/members', q(query))
 
-/** Download address of a report's main table as CSV (`format=csv`, audited on the server). */
-export function reportCsvUrl(report: 'rfm' | 'sales' | 'cohorts' | 'members', query: ReportQuery | CohortQuery): string {
-  return apiUrl(`/analytics/${report}`, { ...q(query), format: 'csv' })
+export type ExportFormat = 'csv' | 'xlsx'
+export type ExportReport = 'rfm' | 'sales' | 'cohorts' | 'members' | 'baskets'
+
+/** Download address of a report's main table as CSV or Excel (`format=csv|xlsx`, audited on the server). */
+export function reportExportUrl(report: ExportReport, query: object, format: ExportFormat): string {
+  return apiUrl(`/analytics/${report}`, { ...q(query), format })
 }
+
+/** Download address of a report's main table as CSV (`format=csv`, audited on the server). */
+export function reportCsvUrl(report: ExportReport, query: ReportQuery | CohortQuery | BasketQuery): string {
+  return reportExportUrl(report, query, 'csv')
+}
+
+/** The same as an Excel sheet (`format=xlsx`). */
+export function reportXlsxUrl(report: ExportReport, query: ReportQuery | CohortQuery | BasketQuery): string {
+  return reportExportUrl(report, query, 'xlsx')
+}
+
+// ---- 购物篮 association rules ----
+
+export type BasketLevel = 'product' | 'category'
+
+export interface BasketQuery extends ReportQuery {
+  level?: BasketLevel
+  /** Fractions (0.01 = 1 %). */
+  min_support?: number
+  min_confidence?: number
+  min_lift?: number
+  max_length?: 2 | 3
+  limit?: number
+  cursor?: string | null
+}
+
+export interface BasketItemRef {
+  id: number
+  name: string
+}
+
+export interface BasketRule {
+  antecedent: BasketItemRef[]
+  consequent: BasketItemRef
+  /** Baskets holding the whole rule. */
+  baskets: number
+  /** Fractions. */
+  support: number
+  confidence: number
+  lift: number
+}
+
+export interface BasketReport {
+  from: string
+  to: string
+  level: BasketLevel
+  baskets: number
+  frequent_items: number
+  /** Every rule found (the page holds `limit` of them). */
+  total: number
+  items: BasketRule[]
+  next_cursor: string | null
+  elapsed_ms: number
+}
+
+/** Association rules, by lift then baskets, a page at a time. */
+export const getBaskets = (query: BasketQuery) => http.get<BasketReport>('/analytics/baskets', q(query))
+
+// ---- 相关性 ----
+
+export const CORRELATION_VARIABLES = ['age', 'tenure_days', 'recency_days', 'frequency', 'average_order_value', 'monetary', 'category_breadth'] as const
+
+export interface CorrelationReport {
+  from?: string
+  to?: string
+  members: number
+  variables: string[]
+  /** Square matrices over `variables`; null where a column is constant or under 3 pairs. */
+  pearson: (number | null)[][]
+  spearman: (number | null)[][]
+  /** Members with both values. */
+  pairs: number[][]
+}
+
+export const getCorrelation = (query: ReportQuery) => http.get<CorrelationReport>('/analytics/correlation', q(query))
+
+// ---- 客户聚类 ----
+
+export const CLUSTER_EXTRA_FEATURES = ['age', 'tenure_days', 'average_order_value', 'category_breadth'] as const
+
+export interface ClusterQuery extends ReportQuery {
+  k?: 'auto' | number
+  features?: string[]
+}
+
+export interface ClusterMeans {
+  recency_days: number
+  frequency: number
+  /** Fen. */
+  monetary: number
+  /** Fen. */
+  average_order_value: number
+  category_breadth: number
+  age: number | null
+  tenure_days: number
+}
+
+export interface Cluster {
+  id: number
+  size: number
+  share_pct: number
+  mean: ClusterMeans
+  label: { zh: string; en: string }
+}
+
+export interface ClusterReport {
+  from?: string
+  to?: string
+  members: number
+  features: string[]
+  k: number
+  suggested_by: 'silhouette' | 'user'
+  silhouette: { k: number; silhouette: number }[]
+  /** Largest first. */
+  clusters: Cluster[]
+}
+
+export const getClusters = (query: ClusterQuery) => http.get<ClusterReport>('/analytics/clusters', q(query))
+
+// ---- 预测分析 ----
+
+export type PredictionUnit = 'day' | 'week'
+
+export interface PredictionQuery {
+  calibration_end?: string
+  unit?: PredictionUnit
+  store_id?: number[]
+}
+
+export interface BgNbd {
+  r: number
+  alpha: number
+  a: number
+  b: number
+  log_likelihood: number
+  at_bound: boolean
+}
+
+export interface GammaGamma {
+  p: number
+  q: number
+  gamma: number
+  log_likelihood: number
+  members: number
+  at_bound: boolean
+}
+
+export interface ChurnRiskRow {
+  member_id: number
+  member_no: string
+  name: string
+  phone: string
+  purchases: number
+  /** Fen. */
+  total_spend: number
+  /** 0..1. */
+  p_alive: number
+  expected_purchases_90d: number
+  /** Fen. */
+  expected_value_90d: number
+}
+
+export interface PredictionReport {
+  unit: PredictionUnit
+  calibration_end: string
+  holdout_days: number
+  members: number
+  fitted_on: number
+  bgnbd: BgNbd
+  /** Null with fewer than 10 repeat buyers. */
+  gamma_gamma: GammaGamma | null
+  /** Purchase days after the calibration end: expected by the model vs what happened. */
+  holdout: { predicted: number; actual: number }
+  churn_risk: ChurnRiskRow[]
+  elapsed_ms: number
+}
+
+export const getPrediction = (query: PredictionQuery) => http.get<PredictionReport>('/analytics/prediction', q(query))
+
+export interface MemberPrediction {
+  available: boolean
+  p_alive?: number
+  expected_purchases_90d?: number
+  /** Fen. */
+  expected_value_90d?: number
+  purchases?: number
+  model?: unknown
+}
+
+/** 价值预测 of one member (`members.read`), from the chain-wide weekly model. */
+export const getMemberPrediction = (id: number) => http.get<MemberPrediction>(`/members/${id}/prediction`)

@@ -12,6 +12,8 @@ export const genderLabel = (k: string) => tOr(`member.gender.${k}`, k)
 export const sourceLabel = (k: string) => tOr(`member.source.${k}`, k)
 export const tierLabel = (k: string) => (k === 'none' ? t('analytics.members.noTier') : k)
 export const ageLabel = (k: string) => (k === 'unknown' ? t('analytics.members.ageUnknown') : k)
+/** 年龄 / Age … for the member measures of correlation and clusters (unknown names as sent). */
+export const variableLabel = (v: string) => tOr(`analytics.variable.${v}`, v)
 /** 1 = Monday. */
 export const weekdayLabel = (d: number) => t(`analytics.weekday.${d}`)
 
@@ -19,6 +21,16 @@ export const weekdayLabel = (d: number) => t(`analytics.weekday.${d}`)
 export function formatPct(v: number | null | undefined): string {
   if (v === null || v === undefined || Number.isNaN(v)) return '—'
   return `${Math.round(v * 10) / 10}%`
+}
+
+/**
+ * A fitted model parameter: 4 decimals at most (2 from 1,000 up), trailing zeros dropped,
+ * thousands separators: 0.0002, 3.5373, 912.186, 115,853.46, -162.2.
+ */
+export function formatParam(v: number | null | undefined): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return '—'
+  const digits = Math.abs(v) >= 1000 ? 2 : 4
+  return Number(v.toFixed(digits)).toLocaleString('en-US', { maximumFractionDigits: digits })
 }
 
 /** A count with thousands separators. */
