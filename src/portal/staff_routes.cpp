@@ -124,7 +124,8 @@ Result<http::Response> ListDeletionRequests(RequestContext& ctx) {
 
 // POST /deletion-requests/{id}/decide {approve, note}: approving anonymises the member (the
 // record stays for the aggregates, the person is gone) and ends their sessions; either way
-// the member is told by SMS, to the number they had.
+// the member is told by SMS, to the number they had — sent at once through the file channel,
+// like sign-in codes (they must not wait behind marketing).
 Result<http::Response> Decide(RequestContext& ctx) {
     auto id = ctx.PathId();
     if (!id.ok()) return id.take_error();
@@ -148,9 +149,9 @@ Result<http::Response> Decide(RequestContext& ctx) {
     const std::string text = *approve ? "【会员中心】您的注销申请已处理，个人信息已删除。感谢您的陪伴。"
                                       : "【会员中心】您的注销申请未通过：" + note;
     STORECRM_TRY(ctx.tx.Exec(
-        "INSERT INTO messages (member_id, recipient, recipient_enc, channel, purpose, body, status, created_at) VALUES "
-        "(?, ?, ?, 'sms', 'deletion', ?, 'queued', ?)",
-        {member_id, MaskPhone(phone), storage::Blob{ctx.services.vault->Encrypt(phone)}, text, now}));
+        "INSERT INTO messages (member_id, recipient, recipient_enc, channel, purpose, body, status, created_at, sent_at) "
+        "VALUES (?, ?, ?, 'sms', 'deletion', ?, 'sent', ?, ?)",
+        {member_id, MaskPhone(phone), storage::Blob{ctx.services.vault->Encrypt(phone)}, text, now, now}));
     if (*approve) {
         members::MemberRepository repo(ctx.tx, *ctx.services.vault);
         STORECRM_TRY(repo.Anonymize(member_id, ctx.principal));

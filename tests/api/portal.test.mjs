@@ -277,5 +277,6 @@ test('a deletion request waits for staff; approval anonymises the member, who is
   assert.equal(member.name, '');
   assert.equal((await device.call('GET', '/me')).status, 401, 'sessions ended');
   const told = (await admin.get('/api/v1/messages?purpose=deletion')).body.items;
-  assert.ok(told.some((m) => m.member_id === request.member.id && m.recipient === `${phoneNo.slice(0, 3)}****${phoneNo.slice(-4)}`));
+  assert.ok(told.some((m) => m.member_id === request.member.id && m.status === 'sent' &&
+    m.recipient === `${phoneNo.slice(0, 3)}****${phoneNo.slice(-4)}`));
 });
