@@ -15,14 +15,17 @@ constexpr size_t kMaxItems = 8000;  // 32 M pair counters, 128 MB at most
 
 // Calls `visit(items, n)` for every basket of the period with its distinct items, sorted — from
 // a small buffer, without copying the period's lines anywhere.
-// LSD radix sort of 32-bit keys in two 16-bit passes.
+// LSD radix sort of 32-bit keys, 12 bits a pass (4,096 buckets stay in cache while scattering),
+// as many passes as the largest key needs.
 void RadixSort(std::vector<uint32_t>& keys) {
+    uint32_t max_key = 0;
+    for (uint32_t key : keys) max_key = std::max(max_key, key);
     std::vector<uint32_t> buffer(keys.size());
-    for (int shift : {0, 16}) {
-        std::vector<size_t> count(65537, 0);
-        for (uint32_t key : keys) ++count[((key >> shift) & 0xFFFF) + 1];
+    for (int shift = 0; shift < 32 && (max_key >> shift) != 0; shift += 12) {
+        std::vector<size_t> count(4097, 0);
+        for (uint32_t key : keys) ++count[((key >> shift) & 0xFFF) + 1];
         for (size_t i = 1; i < count.size(); ++i) count[i] += count[i - 1];
-        for (uint32_t key : keys) buffer[count[(key >> shift) & 0xFFFF]++] = key;
+        for (uint32_t key : keys) buffer[count[(key >> shift) & 0xFFF]++] = key;
         keys.swap(buffer);
     }
 }
@@ -102,6 +105,7 @@ BasketResult MineBaskets(const SalesColumns& c, const BasketQuery& q) {
         }
     };
     std::vector<uint32_t> keys;
+    keys.reserve(c.lines());  // about one pair a line for baskets of two or three lines
     if (k > 1) {
         ForEachBasket(c, q, [&](const uint32_t* items, size_t n) {
             if (n < 2) return;
