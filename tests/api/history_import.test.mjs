@@ -5,13 +5,18 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TestServer } from '../support/server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const DATA = path.resolve(here, '../../../shared/datasets/online_retail/online_retail_uci.csv.xz');
+// The shared data sets sit beside the checkout (../shared/datasets); STORECRM_DATASETS points
+// elsewhere when a clone lives somewhere else.
+const DATASETS = process.env.STORECRM_DATASETS ?? path.resolve(here, '../../../shared/datasets');
+const DATA = path.join(DATASETS, 'online_retail/online_retail_uci.csv.xz');
+const MISSING = !existsSync(DATA);
+if (MISSING) console.log(`history import test skipped: ${DATA} not found (set STORECRM_DATASETS)`);
 
 let server;
 let admin;
@@ -32,14 +37,15 @@ function runImport() {
 }
 
 before(async () => {
+  if (MISSING) return;
   server = await new TestServer().start();
   admin = await server.signIn('admin', undefined, { lang: 'en' });
   csv = path.join(server.dir, 'online_retail.csv');
   writeFileSync(csv, execFileSync('xz', ['-dc', DATA], { maxBuffer: 256 * 1024 * 1024 }));
 });
-after(() => server.stop());
+after(() => server?.stop());
 
-test('importing the Online Retail history gives the file\'s own counts, and a second import adds nothing', async () => {
+test('importing the Online Retail history gives the file\'s own counts, and a second import adds nothing', { skip: MISSING && 'the Online Retail data set is not here' }, async () => {
   const first = runImport();
   assert.equal(first.rows, 541909);
   const rows = fromFile('SELECT COUNT(*) FROM r');
