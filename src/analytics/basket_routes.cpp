@@ -65,28 +65,44 @@ Result<Catalogue> LoadCatalogue(RequestContext& ctx, bool categories) {
     return out;
 }
 
-Result<http::Response> Baskets(RequestContext& ctx) {
-    auto period = ReadPeriod(ctx, 90);
-    if (!period.ok()) return period.take_error();
-    BasketQuery q{.period = *period};
+// What both rule reports read alike: the level, support and confidence, and the page.
+struct MiningParams {
+    std::string level;
+    double min_support = 0, min_confidence = 0;
+    http::Page page;
+};
+
+Result<MiningParams> ReadMiningParams(RequestContext& ctx) {
+    MiningParams m;
     auto support = Fraction(ctx, "min_support", 0.01, 0.0001, 1);
     if (!support.ok()) return support.take_error();
     auto confidence = Fraction(ctx, "min_confidence", 0.1, 0, 1);
     if (!confidence.ok()) return confidence.take_error();
-    auto lift = Fraction(ctx, "min_lift", 1.0, 0, 1000);
-    if (!lift.ok()) return lift.take_error();
-    auto length = Fraction(ctx, "max_length", 2, 2, 3);
-    if (!length.ok()) return length.take_error();
-    q.min_support = *support;
-    q.min_confidence = *confidence;
-    q.min_lift = *lift;
-    q.max_length = static_cast<int>(*length);
-    const std::string level = ctx.request.QueryParam("level").value_or("product");
-    if (level != "product" && level != "category") {
+    m.min_support = *support;
+    m.min_confidence = *confidence;
+    m.level = ctx.request.QueryParam("level").value_or("product");
+    if (m.level != "product" && m.level != "category") {
         return Error::Field("level", "field.invalid_choice", {{"choices", "product, category"}});
     }
     auto page = http::ReadPage(ctx.request, 50, 500);
     if (!page.ok()) return page.take_error();
+    m.page = *page;
+    return m;
+}
+
+Result<http::Response> Baskets(RequestContext& ctx) {
+    auto period = ReadPeriod(ctx, 90);
+    if (!period.ok()) return period.take_error();
+    auto params = ReadMiningParams(ctx);
+    if (!params.ok()) return params.take_error();
+    auto lift = Fraction(ctx, "min_lift", 1.0, 0, 1000);
+    if (!lift.ok()) return lift.take_error();
+    auto length = Fraction(ctx, "max_length", 2, 2, 3);
+    if (!length.ok()) return length.take_error();
+    BasketQuery q{.period = *period, .min_support = params->min_support, .min_confidence = params->min_confidence,
+                  .min_lift = *lift, .max_length = static_cast<int>(*length)};
+    const std::string& level = params->level;
+    const http::Page& page = params->page;
 
     auto catalogue = LoadCatalogue(ctx, level == "category");
     if (!catalogue.ok()) return catalogue.take_error();
@@ -113,8 +129,8 @@ Result<http::Response> Baskets(RequestContext& ctx) {
         return ExportRows(ctx, "basket-rules", rows);
     }
     json items = json::array();
-    const size_t end = std::min(result.rules.size(), static_cast<size_t>(page->offset + page->limit));
-    for (size_t i = static_cast<size_t>(page->offset); i < end; ++i) {
+    const size_t end = std::min(result.rules.size(), static_cast<size_t>(page.offset + page.limit));
+    for (size_t i = static_cast<size_t>(page.offset); i < end; ++i) {
         const Rule& r = result.rules[i];
         json left = json::array();
         for (uint32_t a : r.antecedent) left.push_back(item(a));
@@ -122,7 +138,7 @@ Result<http::Response> Baskets(RequestContext& ctx) {
                          {"support", Round(r.support, 4)}, {"confidence", Round(r.confidence, 4)},
                          {"lift", Round(r.lift, 3)}});
     }
-    const std::string next = page->NextCursor(total);
+    const std::string next = page.NextCursor(total);
     return http::JsonOk({{"from", DayText(period->from_day)},
                          {"to", DayText(period->to_day)},
                          {"level", level},
@@ -138,22 +154,14 @@ Result<http::Response> Baskets(RequestContext& ctx) {
 Result<http::Response> Sequences(RequestContext& ctx) {
     auto period = ReadPeriod(ctx, 365);
     if (!period.ok()) return period.take_error();
-    SequenceQuery q{.period = *period};
-    auto support = Fraction(ctx, "min_support", 0.01, 0.0001, 1);
-    if (!support.ok()) return support.take_error();
-    auto confidence = Fraction(ctx, "min_confidence", 0.1, 0, 1);
-    if (!confidence.ok()) return confidence.take_error();
+    auto params = ReadMiningParams(ctx);
+    if (!params.ok()) return params.take_error();
     auto within = Fraction(ctx, "within_days", 90, 1, 730);
     if (!within.ok()) return within.take_error();
-    q.min_support = *support;
-    q.min_confidence = *confidence;
-    q.within_days = static_cast<int>(*within);
-    const std::string level = ctx.request.QueryParam("level").value_or("product");
-    if (level != "product" && level != "category") {
-        return Error::Field("level", "field.invalid_choice", {{"choices", "product, category"}});
-    }
-    auto page = http::ReadPage(ctx.request, 50, 500);
-    if (!page.ok()) return page.take_error();
+    SequenceQuery q{.period = *period, .within_days = static_cast<int>(*within), .min_support = params->min_support,
+                    .min_confidence = params->min_confidence};
+    const std::string& level = params->level;
+    const http::Page& page = params->page;
     auto catalogue = LoadCatalogue(ctx, level == "category");
     if (!catalogue.ok()) return catalogue.take_error();
     if (level == "category") q.item_of = &catalogue->category_of;
@@ -163,13 +171,13 @@ Result<http::Response> Sequences(RequestContext& ctx) {
     auto item = [&](uint32_t id) { return json{{"id", id}, {"name", names.count(id) ? names[id] : ""}}; };
     const auto total = static_cast<int64_t>(result.rules.size());
     json items = json::array();
-    const size_t end = std::min(result.rules.size(), static_cast<size_t>(page->offset + page->limit));
-    for (size_t i = static_cast<size_t>(page->offset); i < end; ++i) {
+    const size_t end = std::min(result.rules.size(), static_cast<size_t>(page.offset + page.limit));
+    for (size_t i = static_cast<size_t>(page.offset); i < end; ++i) {
         const SequenceRule& r = result.rules[i];
         items.push_back({{"first", item(r.first)}, {"then", item(r.then)}, {"members", r.members},
                          {"support", Round(r.support, 4)}, {"confidence", Round(r.confidence, 4)}, {"lift", Round(r.lift, 3)}});
     }
-    const std::string next = page->NextCursor(total);
+    const std::string next = page.NextCursor(total);
     return http::JsonOk({{"level", level}, {"within_days", q.within_days}, {"members", result.members}, {"total", total},
                          {"items", items}, {"next_cursor", next.empty() ? json() : json(next)}});
 }

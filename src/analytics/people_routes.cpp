@@ -18,17 +18,6 @@ namespace {
 using http::RequestContext;
 using nlohmann::json;
 
-// " AND <column> IN (?, …)" for the period's stores (nothing when all).
-std::string StoreIn(const Period& p, const std::string& column, storage::Params& params) {
-    if (p.stores.empty()) return "";
-    std::string clause = " AND " + column + " IN (";
-    for (size_t i = 0; i < p.stores.size(); ++i) {
-        clause += i ? ", ?" : "?";
-        params.emplace_back(static_cast<int64_t>(p.stores[i]));
-    }
-    return clause + ")";
-}
-
 int64_t From(const Period& p) { return DayStart(p.from_day); }
 int64_t To(const Period& p) { return DayStart(p.to_day) + 86400; }
 
@@ -42,7 +31,7 @@ Result<http::Response> Satisfaction(RequestContext& ctx) {
     auto period = ReadPeriod(ctx, 30);
     if (!period.ok()) return period.take_error();
     storage::Params sp{From(*period), To(*period)};
-    const std::string survey_scope = StoreIn(*period, "a.store_id", sp);
+    const std::string survey_scope = StoreInClause(*period, "a.store_id", sp);
     auto surveys = ctx.tx.Query(
         "SELECT a.store_id, COUNT(*), SUM(CASE WHEN a.nps >= 9 THEN 1 ELSE 0 END), SUM(CASE WHEN a.nps <= 6 THEN 1 ELSE 0 "
         "END), COUNT(a.nps), AVG(a.csat * 1.0), COUNT(a.csat) FROM survey_answers a WHERE a.created_at >= ? AND "
@@ -50,7 +39,7 @@ Result<http::Response> Satisfaction(RequestContext& ctx) {
         sp);
     if (!surveys.ok()) return surveys.take_error();
     storage::Params cp{From(*period), To(*period)};
-    const std::string complaint_scope = StoreIn(*period, "c.store_id", cp);
+    const std::string complaint_scope = StoreInClause(*period, "c.store_id", cp);
     auto complaints = ctx.tx.Query(
         "SELECT c.store_id, COUNT(*), SUM(CASE WHEN c.response_breached = 0 THEN 1 ELSE 0 END), SUM(CASE WHEN "
         "c.resolution_breached = 0 THEN 1 ELSE 0 END), SUM(CASE WHEN c.status = 'closed' THEN 1 ELSE 0 END) FROM "
@@ -129,7 +118,7 @@ Result<http::Response> StaffLeaderboard(RequestContext& ctx) {
     };
     {
         storage::Params p{from, to};
-        const std::string scope = StoreIn(*period, "m.home_store_id", p);
+        const std::string scope = StoreInClause(*period, "m.home_store_id", p);
         STORECRM_TRY(tally("SELECT m.created_by, COUNT(*) FROM members m WHERE m.created_at >= ? AND m.created_at < ?" +
                                scope + " GROUP BY m.created_by",
                            p, "new_members"));
@@ -137,7 +126,7 @@ Result<http::Response> StaffLeaderboard(RequestContext& ctx) {
     {
         // A sale counts for its guide when it had one, else for the cashier.
         storage::Params p{from, to};
-        const std::string scope = StoreIn(*period, "s.store_id", p);
+        const std::string scope = StoreInClause(*period, "s.store_id", p);
         STORECRM_TRY(tally("SELECT COALESCE(s.guide_id, s.cashier_id), SUM(s.total - s.refunded_amount), COUNT(*) FROM "
                            "sales s WHERE s.sold_at >= ? AND s.sold_at < ?" + scope +
                                " GROUP BY COALESCE(s.guide_id, s.cashier_id)",
@@ -145,7 +134,7 @@ Result<http::Response> StaffLeaderboard(RequestContext& ctx) {
     }
     {
         storage::Params p{from, to};
-        const std::string scope = StoreIn(*period, "t.store_id", p);
+        const std::string scope = StoreInClause(*period, "t.store_id", p);
         STORECRM_TRY(tally("SELECT t.completed_by, COUNT(*) FROM tasks t WHERE t.status = 'done' AND t.completed_at >= ? "
                            "AND t.completed_at < ?" + scope + " GROUP BY t.completed_by",
                            p, "tasks_done"));
@@ -153,7 +142,7 @@ Result<http::Response> StaffLeaderboard(RequestContext& ctx) {
     {
         // Reactivated: a dormancy callback in the period, and a purchase after it.
         storage::Params p{from, to, to};
-        const std::string scope = StoreIn(*period, "t.store_id", p);
+        const std::string scope = StoreInClause(*period, "t.store_id", p);
         STORECRM_TRY(tally("SELECT t.assignee_id, COUNT(DISTINCT r.member_id) FROM reminders r JOIN tasks t ON t.id = "
                            "r.task_id WHERE r.kind = 'dormancy' AND r.created_at >= ? AND r.created_at < ? AND EXISTS "
                            "(SELECT 1 FROM sales s WHERE s.member_id = r.member_id AND s.sold_at > r.created_at AND "
@@ -162,7 +151,7 @@ Result<http::Response> StaffLeaderboard(RequestContext& ctx) {
     }
     {
         storage::Params p{from, to};
-        const std::string scope = StoreIn(*period, "a.store_id", p);
+        const std::string scope = StoreInClause(*period, "a.store_id", p);
         auto rows = ctx.tx.Query("SELECT a.staff_id, AVG(a.csat * 1.0), COUNT(a.csat) FROM survey_answers a WHERE "
                                  "a.created_at >= ? AND a.created_at < ?" + scope + " GROUP BY a.staff_id",
                                  p);

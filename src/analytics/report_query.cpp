@@ -45,6 +45,16 @@ Result<Period> ReadPeriod(http::RequestContext& ctx, int default_days) {
     return q;
 }
 
+std::string StoreInClause(const Period& p, const std::string& column, storage::Params& params) {
+    if (p.stores.empty()) return "";
+    std::string clause = " AND " + column + " IN (";
+    for (size_t i = 0; i < p.stores.size(); ++i) {
+        clause += i ? ", ?" : "?";
+        params.emplace_back(static_cast<int64_t>(p.stores[i]));
+    }
+    return clause + ")";
+}
+
 Status EnsureCurrent(http::RequestContext& ctx) {
     if (!ctx.services.analytics) return Error::NotFound();
     return ctx.services.analytics->CatchUp(*ctx.services.db);

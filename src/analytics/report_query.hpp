@@ -10,6 +10,9 @@
 namespace storecrm::analytics {
 
 Result<Period> ReadPeriod(http::RequestContext& ctx, int default_days);
+// " AND <column> IN (?, …)" for the period's stores (nothing when all) — for report queries
+// that read the database rather than the columns.
+std::string StoreInClause(const Period& period, const std::string& column, storage::Params& params);
 // The columns, caught up with the database.
 Status EnsureCurrent(http::RequestContext& ctx);
 std::string DayText(uint16_t day);  // "YYYY-MM-DD"

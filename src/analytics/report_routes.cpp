@@ -185,15 +185,7 @@ Result<http::Response> Members(RequestContext& ctx) {
     std::set_difference(then_buying.begin(), then_buying.end(), now_buying.begin(), now_buying.end(),
                         std::back_inserter(churned));
     storage::Params params;
-    std::string scope;
-    if (!period->stores.empty()) {
-        scope = " AND m.home_store_id IN (";
-        for (size_t i = 0; i < period->stores.size(); ++i) {
-            scope += i ? ", ?" : "?";
-            params.emplace_back(static_cast<int64_t>(period->stores[i]));
-        }
-        scope += ")";
-    }
+    const std::string scope = StoreInClause(*period, "m.home_store_id", params);
     auto counts = ctx.tx.QueryOne(
         "SELECT COUNT(*), SUM(CASE WHEN m.created_at >= ? AND m.created_at < ? THEN 1 ELSE 0 END) FROM members m "
         "WHERE m.status = 'active'" + scope,

@@ -9,6 +9,15 @@ namespace {
 
 constexpr int64_t kLeaseSeconds = 300;  // a job running longer than this may run twice
 
+// A job's run, with an escaping exception turned into a failed outcome.
+Status RunGuarded(const Job& job, storage::Database& db) {
+    try {
+        return job.run(db);
+    } catch (const std::exception& e) {
+        return Error::Internal(e.what());
+    }
+}
+
 }  // namespace
 
 Scheduler::Scheduler(storage::Database& db, std::string instance, int64_t interval_override_seconds)
@@ -82,12 +91,7 @@ int Scheduler::RunDue() {
         }
         if (!*claimed) continue;
         const int64_t started = NowUnix();
-        Status outcome = Ok();
-        try {
-            outcome = job.run(db_);
-        } catch (const std::exception& e) {
-            outcome = Error::Internal(e.what());
-        }
+        Status outcome = RunGuarded(job, db_);
         if (!outcome.ok()) spdlog::error("job {} failed: {}", job.name, outcome.error().internal_detail);
         if (auto s = Finish(job, slot, started, outcome); !s.ok()) {
             spdlog::error("job {}: cannot record the run: {}", job.name, s.error().internal_detail);
@@ -101,12 +105,7 @@ std::optional<Status> Scheduler::RunNow(const std::string& name) {
     for (const auto& job : jobs_) {
         if (job.name != name) continue;
         const int64_t started = NowUnix();
-        Status outcome = Ok();
-        try {
-            outcome = job.run(db_);
-        } catch (const std::exception& e) {
-            outcome = Error::Internal(e.what());
-        }
+        Status outcome = RunGuarded(job, db_);
         // Recorded like a scheduled run, with slot 0 marking it as started by hand.
         auto tx = db_.Begin(storage::TxMode::kWrite);
         if (tx.ok()) {
