@@ -158,3 +158,22 @@ test('the interface switches to English and remembers it', async () => {
   await analyst.put('/api/v1/me/locale', { locale: 'zh-CN' });
   await page.context().close();
 });
+
+test('an admin sets a store\'s business hours, which complaint deadlines then count in', async () => {
+  const page = await newPage(browser);
+  await signIn(page, server.base, 'admin', DEMO_PASSWORD);
+  await page.goto(`${server.base}/system/stores`);
+  await page.locator('[data-test="store-edit-1"]').click();
+  await field(page, 'store-form-opens').fill('08:00');
+  await field(page, 'store-form-closes').fill('25:00');
+  await page.locator('[data-test="store-form-submit"]').click();
+  // The server's own message, under the field.
+  await page.locator('[data-test="store-dialog"] .el-form-item.is-error').filter({ has: field(page, 'store-form-closes') }).waitFor();
+  await field(page, 'store-form-closes').fill('21:30');
+  await page.locator('[data-test="store-form-submit"]').click();
+  await page.locator('[data-test="store-dialog"]').waitFor({ state: 'hidden' });
+  const store = (await api.get('/api/v1/stores/1')).body;
+  assert.equal(store.opens_at, '08:00');
+  assert.equal(store.closes_at, '21:30');
+  await page.close();
+});

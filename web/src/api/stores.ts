@@ -13,6 +13,9 @@ export interface Store {
   address: string
   timezone: string
   status: StoreStatus
+  /** Business hours, local "HH:MM" (complaint SLAs count only open time). */
+  opens_at: string
+  closes_at: string
   version: number
   created_at: string
 }
@@ -23,7 +26,7 @@ export interface StoreQuery extends PageQuery {
   region?: string
 }
 
-export type StoreInput = Pick<Store, 'code' | 'name' | 'type' | 'region' | 'address' | 'timezone' | 'status'>
+export type StoreInput = Pick<Store, 'code' | 'name' | 'type' | 'region' | 'address' | 'timezone' | 'status' | 'opens_at' | 'closes_at'>
 
 /** List stores visible to me. */
 export function getStoreList(query: StoreQuery = {}) {
