@@ -161,7 +161,7 @@ export const getCohorts = (query: CohortQuery) => http.get<CohortReport>('/analy
 export const getMemberReport = (query: ReportQuery) => http.get<MemberReport>('/analytics/members', q(query))
 
 export type ExportFormat = 'csv' | 'xlsx'
-export type ExportReport = 'rfm' | 'sales' | 'cohorts' | 'members' | 'baskets'
+export type ExportReport = 'rfm' | 'sales' | 'cohorts' | 'members' | 'baskets' | 'staff'
 
 /** Download address of a report's main table as CSV or Excel (`format=csv|xlsx`, audited on the server). */
 export function reportExportUrl(report: ExportReport, query: object, format: ExportFormat): string {
@@ -358,3 +358,158 @@ export interface MemberPrediction {
 
 /** 价值预测 of one member (`members.read`), from the chain-wide weekly model. */
 export const getMemberPrediction = (id: number) => http.get<MemberPrediction>(`/members/${id}/prediction`)
+
+// ---- 序列规则 sequential rules ----
+
+export interface SequenceQuery extends ReportQuery {
+  level?: BasketLevel
+  /** Days after the first purchase of `first` within which `then` must come. */
+  within_days?: number
+  /** Fractions (0.01 = 1 %). */
+  min_support?: number
+  min_confidence?: number
+  limit?: number
+  cursor?: string | null
+}
+
+export interface SequenceRule {
+  first: BasketItemRef
+  then: BasketItemRef
+  /** Members who bought `first` and then `then` within the window. */
+  members: number
+  /** Fractions: support over buying members, confidence over those who bought `first`. */
+  support: number
+  confidence: number
+  lift: number
+}
+
+export interface SequenceReport {
+  level: BasketLevel
+  within_days: number
+  /** Buying members in the period. */
+  members: number
+  /** Every rule found (the page holds `limit` of them). */
+  total: number
+  items: SequenceRule[]
+  next_cursor: string | null
+}
+
+/** "Bought X, then Y within N days", by lift, a page at a time. */
+export const getSequences = (query: SequenceQuery) => http.get<SequenceReport>('/analytics/sequences', q(query))
+
+// ---- 需求预测 demand forecast ----
+
+export type ForecastLevel = 'category' | 'product'
+
+export interface ForecastQuery {
+  /** 1–12. */
+  weeks?: number
+  level?: ForecastLevel
+  store_id?: number[]
+}
+
+export interface ForecastSeries {
+  store_id: number
+  store_name: string
+  item_id: number
+  name: string
+  /** Units a normal week (the recent 8 weeks). */
+  weekly_level: number
+  /** Sales on public holidays over a normal day's (1 = no difference). */
+  holiday_factor: number
+  /** A public holiday falls in the forecast weeks. */
+  holidays_ahead: boolean
+  weeks: { week_start: string; quantity: number }[]
+  total: number
+  stock: number
+}
+
+export interface ForecastAlert {
+  store_id: number
+  store_name: string
+  item_id: number
+  name: string
+  forecast: number
+  stock: number
+  short_by: number
+}
+
+export interface ForecastReport {
+  level: ForecastLevel
+  /** The forecast's first and last day. */
+  from: string
+  to: string
+  /** Largest total first. */
+  series: ForecastSeries[]
+  /** Largest shortfall first. */
+  alerts: ForecastAlert[]
+}
+
+/** Weekly demand per store and category (or product) with stock alerts. */
+export const getForecast = (query: ForecastQuery) => http.get<ForecastReport>('/analytics/forecast', q(query))
+
+// ---- 满意度 ----
+
+export interface SatisfactionFigures {
+  answers: number
+  /** -100..100; null without NPS answers. */
+  nps: number | null
+  /** 1..5 average; null without CSAT answers. */
+  csat: number | null
+  complaints: number
+  /** Share of complaints answered / resolved within their SLA; null without complaints. */
+  response_compliance_pct: number | null
+  resolution_compliance_pct: number | null
+}
+
+export interface SatisfactionStore extends SatisfactionFigures {
+  store_id: number
+  store_name: string
+}
+
+export interface SatisfactionReport extends SatisfactionFigures {
+  from?: string
+  to?: string
+  stores: SatisfactionStore[]
+}
+
+/** NPS, CSAT, complaints and SLA compliance, chain-wide and per store. */
+export const getSatisfaction = (query: ReportQuery) => http.get<SatisfactionReport>('/analytics/satisfaction', q(query))
+
+// ---- 员工绩效 ----
+
+export interface StaffRow {
+  staff_id: number
+  name: string
+  role_code: string
+  /** Net fen. */
+  sales_amount: number
+  sales_count: number
+  new_members: number
+  tasks_done: number
+  reactivated: number
+  csat: number | null
+}
+
+export interface StaffReport {
+  from?: string
+  to?: string
+  /** By sales amount, largest first. */
+  items: StaffRow[]
+}
+
+/** The staff leaderboard. */
+export const getStaffBoard = (query: ReportQuery) => http.get<StaffReport>('/analytics/staff', q(query))
+
+// ---- 推荐商品 ----
+
+export interface NextBestProduct {
+  product: BasketItemRef
+  /** Confidence × lift of the strongest rule. */
+  score: number
+  /** What the member bought that the rule starts from. */
+  because: BasketItemRef
+}
+
+/** Up to 5 products the member has not bought, from the product rules (`members.read`). */
+export const getNextBestProducts = (id: number) => http.get<{ items: NextBestProduct[] }>(`/members/${id}/next-best-products`)

@@ -1,8 +1,9 @@
 import type { RouteRecordRaw } from 'vue-router'
-import { Calendar, Connection, DataAnalysis, Grid, MagicStick, ShoppingCart, TrendCharts, UserFilled } from '@element-plus/icons-vue'
+import { Calendar, Connection, DataAnalysis, DataLine, Grid, MagicStick, Right, ShoppingCart, Star, TrendCharts, Trophy, UserFilled } from '@element-plus/icons-vue'
 
 /**
- * 分析: sales dashboard, members, RFM, cohorts, basket rules, correlation, clusters, prediction. Each page is its own lazily loaded chunk and
+ * 分析: sales dashboard, members, RFM, cohorts, basket rules, sequential rules, correlation, clusters, prediction,
+ * demand forecast, satisfaction and the staff leaderboard. Each page is its own lazily loaded chunk and
  * only they import ECharts, so the rest of the app's first load does not carry it.
  */
 export const analyticsRoutes: RouteRecordRaw[] = [
@@ -37,6 +38,12 @@ export const analyticsRoutes: RouteRecordRaw[] = [
     meta: { title: 'menu.analyticsBaskets', permission: 'analytics.read', icon: ShoppingCart },
   },
   {
+    path: 'analytics/sequences',
+    name: 'AnalyticsSequences',
+    component: () => import('@/views/analytics/sequences.vue'),
+    meta: { title: 'menu.analyticsSequences', permission: 'analytics.read', icon: Right },
+  },
+  {
     path: 'analytics/correlation',
     name: 'AnalyticsCorrelation',
     component: () => import('@/views/analytics/correlation.vue'),
@@ -53,5 +60,23 @@ export const analyticsRoutes: RouteRecordRaw[] = [
     name: 'AnalyticsPrediction',
     component: () => import('@/views/analytics/prediction.vue'),
     meta: { title: 'menu.analyticsPrediction', permission: 'analytics.read', icon: MagicStick },
+  },
+  {
+    path: 'analytics/forecast',
+    name: 'AnalyticsForecast',
+    component: () => import('@/views/analytics/forecast.vue'),
+    meta: { title: 'menu.analyticsForecast', permission: 'analytics.read', icon: DataLine },
+  },
+  {
+    path: 'analytics/satisfaction',
+    name: 'AnalyticsSatisfaction',
+    component: () => import('@/views/analytics/satisfaction.vue'),
+    meta: { title: 'menu.analyticsSatisfaction', permission: 'analytics.read', icon: Star },
+  },
+  {
+    path: 'analytics/staff',
+    name: 'AnalyticsStaff',
+    component: () => import('@/views/analytics/staff.vue'),
+    meta: { title: 'menu.analyticsStaff', permission: 'analytics.read', icon: Trophy },
   },
 ]
