@@ -53,7 +53,7 @@ test: test-unit test-api test-e2e
 bench: build
 	@bash bench/run.sh "$(BUILD)"
 	@bash bench/run_checkout.sh "$(BUILD)"
-	@"$(BUILD)/bench/bench_analytics" 1000000 10000000 "$(BUILD)/bench_lines.db"
+	@bash bench/run_analytics.sh "$(BUILD)"
 
 clean:
 	rm -rf $(BUILD) web/dist

@@ -2,16 +2,19 @@
 // in-memory columns, then RFM over the last 12 months — printed beside the raw limit, a
 // minimal single-threaded scan that only sums spend per member over the same arrays, and the
 // issue's aims. With a SQLite file path as third argument, the same data is written there and
-// the same RFM aggregation and basket pair count run as SQL, for comparison. Figures only;
-// nothing is asserted.
+// the same RFM aggregation and basket pair count run as SQL, for comparison; the receipts and
+// lines are also written beside it as FILE.sales.csv and FILE.lines.csv, with the SQL as
+// FILE.queries.tsv, for bench/duckdb/duckdb_bench.mjs to run the same queries in DuckDB.
+// Figures only; nothing is asserted.
 //
 //   bench_analytics [members] [lines] [sqlite-file]
+#include <charconv>
 #include <chrono>
-#include <cstdio>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
 #include <string>
+#include <vector>
 
 #include <sqlite3.h>
 
@@ -56,6 +59,86 @@ double TimeQuery(sqlite3* db, const std::string& sql, long long* rows) {
     return Seconds(t);
 }
 
+// The engine's work as SQL, over one table `lines` (receipt, member, day, store, product, amount,
+// refund): run here in SQLite and written to FILE.queries.tsv for DuckDB, so both run the same text.
+struct BesideQuery {
+    const char* label;  // printed after the engine's name
+    const char* rows;   // what a result row is
+    std::string sql;
+};
+
+std::vector<BesideQuery> BesideQueries(uint16_t from, uint16_t to) {
+    return {
+        {"RFM aggregation", "members",
+         "SELECT member, MAX(CASE WHEN refund = 0 THEN day END), COUNT(DISTINCT CASE WHEN refund = 0 THEN receipt END), "
+         "SUM(amount) FROM lines WHERE member > 0 AND day BETWEEN " +
+             std::to_string(from) + " AND " + std::to_string(to) + " GROUP BY member HAVING COUNT(CASE WHEN refund = 0 THEN 1 END) > 0"},
+        {"basket pair counts", "pairs",
+         "SELECT a.product, b.product, COUNT(*) FROM lines a JOIN lines b ON a.receipt = b.receipt AND "
+         "a.product < b.product WHERE a.refund = 0 GROUP BY a.product, b.product"},
+    };
+}
+
+// Buffered CSV rows of integers; std::to_chars keeps 15 million rows to a few seconds.
+class CsvWriter {
+public:
+    explicit CsvWriter(const std::string& path) : file_(std::fopen(path.c_str(), "wb")) {
+        if (!file_) std::fprintf(stderr, "cannot write %s\n", path.c_str());
+        buffer_.reserve(kFlushAt + 256);
+    }
+    ~CsvWriter() {
+        Flush();
+        if (file_) std::fclose(file_);
+    }
+    void Text(const char* line) {
+        buffer_ += line;
+        buffer_ += '\n';
+    }
+    void Row(std::initializer_list<int64_t> values) {
+        char digits[24];
+        bool first = true;
+        for (int64_t v : values) {
+            if (!first) buffer_ += ',';
+            first = false;
+            buffer_.append(digits, std::to_chars(digits, digits + sizeof digits, v).ptr);
+        }
+        buffer_ += '\n';
+        if (buffer_.size() >= kFlushAt) Flush();
+    }
+
+private:
+    static constexpr size_t kFlushAt = 1 << 20;
+    void Flush() {
+        if (file_ && !buffer_.empty()) std::fwrite(buffer_.data(), 1, buffer_.size(), file_);
+        buffer_.clear();
+    }
+    std::FILE* file_;
+    std::string buffer_;
+};
+
+// The same receipts and lines as CSV files beside the SQLite file, and the SQL as label<TAB>rows<TAB>sql.
+void CsvBeside(const SalesColumns& c, const std::string& path, const std::vector<BesideQuery>& queries) {
+    const auto t = std::chrono::steady_clock::now();
+    {
+        CsvWriter sales(path + ".sales.csv");
+        sales.Text("receipt,member,day,store,refund");
+        for (size_t s = 0; s < c.sales(); ++s) {
+            sales.Row({static_cast<int64_t>(s), c.sale_member[s], c.sale_day[s], c.sale_store[s], c.sale_refund[s]});
+        }
+        CsvWriter lines(path + ".lines.csv");
+        lines.Text("receipt,product,amount");
+        for (size_t s = 0; s < c.sales(); ++s) {
+            for (uint32_t l = c.sale_first_line[s], e = c.LineEnd(s); l < e; ++l) {
+                lines.Row({static_cast<int64_t>(s), c.line_product[l], c.line_amount[l]});
+            }
+        }
+        CsvWriter sql(path + ".queries.tsv");
+        for (const auto& q : queries) sql.Text((std::string(q.label) + '\t' + q.rows + '\t' + q.sql).c_str());
+    }
+    std::printf("csv: wrote %zu receipts, %zu lines in %.1f s (%s.sales.csv, .lines.csv, .queries.tsv)\n", c.sales(),
+                c.lines(), Seconds(t), path.c_str());
+}
+
 // The same receipts as a SQLite table, and the engine's work as SQL beside it.
 void SqlBeside(const SalesColumns& c, const char* path, uint16_t from, uint16_t to) {
     std::remove(path);
@@ -80,19 +163,15 @@ void SqlBeside(const SalesColumns& c, const char* path, uint16_t from, uint16_t 
     sqlite3_finalize(insert);
     Exec(db, "COMMIT");
     std::printf("sqlite: wrote %zu lines in %.1f s\n", c.lines(), Seconds(t));
-    long long rows = 0;
-    const std::string rfm = "SELECT member, MAX(CASE WHEN refund = 0 THEN day END), COUNT(DISTINCT CASE WHEN refund = 0 "
-                            "THEN receipt END), SUM(amount) FROM lines WHERE member > 0 AND day BETWEEN " +
-                            std::to_string(from) + " AND " + std::to_string(to) + " GROUP BY member";
-    const double rfm_seconds = TimeQuery(db, rfm, &rows);
-    std::printf("%-34s %8.3f %10s   (%lld members; SQL beside the engine)\n", "sqlite RFM aggregation", rfm_seconds, "",
-                rows);
-    const std::string pairs = "SELECT a.product, b.product, COUNT(*) FROM lines a JOIN lines b ON a.receipt = b.receipt AND "
-                              "a.product < b.product WHERE a.refund = 0 GROUP BY a.product, b.product";
-    const double pair_seconds = TimeQuery(db, pairs, &rows);
-    std::printf("%-34s %8.3f %10s   (%lld pairs; SQL beside the engine)\n", "sqlite basket pair counts", pair_seconds, "",
-                rows);
+    const auto queries = BesideQueries(from, to);
+    for (const auto& q : queries) {
+        long long rows = 0;
+        const double seconds = TimeQuery(db, q.sql, &rows);
+        std::printf("%-34s %8.3f %10s   (%lld %s; SQL beside the engine)\n", ("sqlite " + std::string(q.label)).c_str(),
+                    seconds, "", rows, q.rows);
+    }
     sqlite3_close(db);
+    CsvBeside(c, path, queries);
 }
 
 }  // namespace
