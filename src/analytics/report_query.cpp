@@ -1,5 +1,7 @@
 #include "analytics/report_query.hpp"
 
+#include "http/table_file.hpp"
+
 #include <algorithm>
 
 #include <nlohmann/json.hpp>
@@ -71,19 +73,7 @@ Result<http::Response> ExportRows(http::RequestContext& ctx, const std::string& 
     const bool excel = ctx.request.QueryParam("format").value_or("") == "xlsx";
     STORECRM_TRY(ctx.Audit({"analytics.export", "report", report,
                             nlohmann::json({{"rows", rows.empty() ? 0 : rows.size() - 1}, {"format", excel ? "xlsx" : "csv"}}).dump()}));
-    http::Response r;
-    const std::string name = report + "-" + DayText(DayOf(NowUnix())) + (excel ? ".xlsx" : ".csv");
-    if (excel) {
-        auto bytes = XlsxDocument(report, rows);
-        if (!bytes.ok()) return bytes.take_error();
-        r.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-        r.body = std::move(*bytes);
-    } else {
-        r.content_type = "text/csv; charset=utf-8";
-        r.body = CsvDocument(rows);
-    }
-    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name + "\"");
-    return r;
+    return http::TableFile(report, rows, excel);
 }
 
 }  // namespace storecrm::analytics

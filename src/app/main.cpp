@@ -22,6 +22,8 @@
 #include "http/server.hpp"
 #include "analytics/history_import.hpp"
 #include "analytics/sales_columns.hpp"
+#include "marketing/audience_index.hpp"
+#include "marketing/routes.hpp"
 #include "jobs/scheduler.hpp"
 #include "service/routes.hpp"
 #include "http/static_site.hpp"
@@ -107,11 +109,14 @@ int Serve(const CommonOptions& o, http::ServerOptions server_options, const std:
     if (test_clock) spdlog::warn("--test-clock: POST /api/v1/test/clock can move this server's clock (tests only)");
     // The analytics columns load in the background; a report asked for meanwhile waits for them.
     analytics::SalesStore analytics_store;
+    marketing::AudienceIndex audience;
     std::thread analytics_loader([&] {
         if (auto s = analytics_store.CatchUp(*db); !s.ok()) spdlog::warn("analytics: {}", s.error().internal_detail);
+        if (auto s = audience.CatchUp(*db); !s.ok()) spdlog::warn("audience index: {}", s.error().internal_detail);
     });
     Services services{.db = db.get(), .vault = &*vault, .throttle = &throttle, .scheduler = &scheduler,
-                      .analytics = &analytics_store, .sessions = policy, .test_clock = test_clock};
+                      .analytics = &analytics_store, .audience = &audience, .sessions = policy, .test_clock = test_clock};
+    marketing::AddMarketingJobs(scheduler, services);
     http::Router router = BuildRouter();
     http::StaticSite site(web_root);
     if (site.empty()) spdlog::warn("no web app embedded and no --web-root: serving the API only");

@@ -14,6 +14,7 @@
 #include "service/routes.hpp"
 #include "analytics/routes.hpp"
 #include "portal/routes.hpp"
+#include "marketing/routes.hpp"
 #include "jobs/job_routes.hpp"
 #include "staff/routes.hpp"
 #include "storage/migrations.hpp"
@@ -25,6 +26,7 @@ http::Router BuildRouter() {
     static const bool hooks_added = [] {
         members::AddMemberMergeHook(sales::MoveMemberActivity);
         members::AddMemberMergeHook(service::MoveMemberService);
+        members::AddMemberMergeHook(marketing::MoveMemberMarketing);
         members::AddMemberSavedHook(loyalty::OnMemberSaved);
         return true;
     }();
@@ -66,6 +68,8 @@ http::Router BuildRouter() {
     analytics::RegisterPredictionRoutes(router);
     analytics::RegisterPeopleRoutes(router);
     analytics::RegisterForecastRoutes(router);
+    marketing::RegisterSegmentRoutes(router);
+    marketing::RegisterTagRuleRoutes(router);
     return router;
 }
 

@@ -16,6 +16,9 @@ class Scheduler;
 namespace storecrm::analytics {
 class SalesStore;
 }
+namespace storecrm::marketing {
+class AudienceIndex;
+}
 
 namespace storecrm {
 
@@ -33,6 +36,7 @@ struct Services {
     security::LoginThrottle* throttle = nullptr;
     jobs::Scheduler* scheduler = nullptr;  // for "run now"; absent in tools without one
     analytics::SalesStore* analytics = nullptr;  // the in-memory sales columns
+    marketing::AudienceIndex* audience = nullptr;  // the in-memory member attributes for segments
     SessionPolicy sessions;
     bool test_clock = false;  // serve --test-clock: the clock may be moved by API
 };

@@ -9,6 +9,7 @@
 #include "http/paging.hpp"
 #include "members/member_search.hpp"
 #include "members/member_service.hpp"
+#include "members/audience_epoch.hpp"
 #include "members/routes.hpp"
 
 namespace storecrm::members {
@@ -435,6 +436,7 @@ Result<http::Response> BulkTags(RequestContext& ctx) {
         if (add) STORECRM_TRY(repo.AddTags(member_id, *add));
         if (remove) STORECRM_TRY(repo.RemoveTags(member_id, *remove));
     }
+    STORECRM_TRY(BumpAudienceEpoch(ctx.tx));
     STORECRM_TRY(ctx.Audit({"member.bulk_tags", "member", "",
                             json{{"count", targets.size()}, {"add", add.value_or(std::vector<int64_t>{})},
                                  {"remove", remove.value_or(std::vector<int64_t>{})}}.dump()}));

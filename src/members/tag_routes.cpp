@@ -4,6 +4,7 @@
 #include "common/clock.hpp"
 #include "http/body_reader.hpp"
 #include "http/json_response.hpp"
+#include "members/audience_epoch.hpp"
 #include "members/routes.hpp"
 
 namespace storecrm::members {
@@ -132,7 +133,9 @@ Result<http::Response> DeleteTag(RequestContext& ctx) {
     auto current = LoadTag(ctx, *id);
     if (!current.ok()) return current.take_error();
     STORECRM_TRY(ctx.tx.Exec("DELETE FROM member_tags WHERE tag_id = ?", {*id}));
+    STORECRM_TRY(ctx.tx.Exec("DELETE FROM tag_rules WHERE tag_id = ?", {*id}));
     STORECRM_TRY(ctx.tx.Exec("DELETE FROM tags WHERE id = ?", {*id}));
+    STORECRM_TRY(BumpAudienceEpoch(ctx.tx));
     STORECRM_TRY(ctx.Audit({"tag.delete", "tag", std::to_string(*id), json{{"name", (*current)["name"]}}.dump()}));
     return http::Response::NoContent();
 }

@@ -1,0 +1,23 @@
+#pragma once
+
+#include "http/router.hpp"
+#include "jobs/scheduler.hpp"
+#include "security/crypto.hpp"
+
+namespace storecrm {
+struct Services;
+}
+
+namespace storecrm::marketing {
+
+void RegisterSegmentRoutes(http::Router& router);   // /segments, count, members, export, tag
+void RegisterTagRuleRoutes(http::Router& router);   // /tag-rules, /members/{id}/values
+
+// marketing.values (nightly), marketing.after_sales (values and tag rules of members who just
+// bought), marketing.tag_rules (nightly for all).
+void AddMarketingJobs(jobs::Scheduler& scheduler, Services& services);
+
+// Member-merge hook: campaign receipts and values follow the survivor.
+Status MoveMemberMarketing(storage::Transaction& tx, int64_t from, int64_t to);
+
+}  // namespace storecrm::marketing
