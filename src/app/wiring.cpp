@@ -70,6 +70,9 @@ http::Router BuildRouter() {
     analytics::RegisterForecastRoutes(router);
     marketing::RegisterSegmentRoutes(router);
     marketing::RegisterTagRuleRoutes(router);
+    marketing::RegisterCampaignRoutes(router);
+    marketing::RegisterCampaignResultRoutes(router);
+    marketing::RegisterConsentRoutes(router);
     return router;
 }
 

@@ -3,7 +3,9 @@
 
 #include "common/clock.hpp"
 #include "http/services.hpp"
+#include "marketing/campaigns.hpp"
 #include "marketing/member_values.hpp"
+#include "marketing/outbox.hpp"
 #include "marketing/routes.hpp"
 #include "marketing/tag_rules.hpp"
 #include "members/audience_epoch.hpp"
@@ -23,6 +25,16 @@ void AddMarketingJobs(jobs::Scheduler& scheduler, Services& services) {
                    }});
     scheduler.Add({"marketing.after_sales", 60, [&services](storage::Database&) -> Status {
                        auto n = FollowSales(services, NowUnix());
+                       return n.ok() ? Ok() : Status(n.take_error());
+                   }});
+    scheduler.Add({"campaigns.dispatch", 60, [&services](storage::Database&) -> Status {
+                       auto n = DispatchCampaigns(services, NowUnix());
+                       if (!n.ok()) return n.take_error();
+                       if (n->runs) spdlog::info("campaigns.dispatch: {} runs, {} recipients, {} queued", n->runs, n->recipients, n->queued);
+                       return Ok();
+                   }});
+    scheduler.Add({"messages.deliver", 10, [&services](storage::Database&) -> Status {
+                       auto n = DeliverMessages(services);
                        return n.ok() ? Ok() : Status(n.take_error());
                    }});
 }

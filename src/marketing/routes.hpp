@@ -12,9 +12,12 @@ namespace storecrm::marketing {
 
 void RegisterSegmentRoutes(http::Router& router);   // /segments, count, members, export, tag
 void RegisterTagRuleRoutes(http::Router& router);   // /tag-rules, /members/{id}/values
+void RegisterCampaignRoutes(http::Router& router);  // /campaigns, preview, test, submit, approve …
+void RegisterCampaignResultRoutes(http::Router& router);  // /campaigns/{id}/results
+void RegisterConsentRoutes(http::Router& router);   // unsubscribe links, SMS replies, /marketing/settings
 
-// marketing.values (nightly), marketing.after_sales (values and tag rules of members who just
-// bought), marketing.tag_rules (nightly for all).
+// marketing.values (nightly: value groups and tag rules for all), marketing.after_sales (values
+// and tag rules of members who just bought), campaigns.dispatch, messages.deliver.
 void AddMarketingJobs(jobs::Scheduler& scheduler, Services& services);
 
 // Member-merge hook: campaign receipts and values follow the survivor.

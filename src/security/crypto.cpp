@@ -136,4 +136,12 @@ std::string FieldVault::BlindIndex(std::string_view purpose, std::string_view no
     return out;
 }
 
+std::string SignatureHex(const FieldVault& vault, std::string_view purpose, std::string_view payload) {
+    const std::string raw = vault.BlindIndex(purpose, payload);
+    std::string hex(raw.size() * 2 + 1, '\0');
+    sodium_bin2hex(hex.data(), hex.size(), reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
+    hex.pop_back();
+    return hex;
+}
+
 }  // namespace storecrm::security

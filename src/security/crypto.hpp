@@ -41,4 +41,8 @@ private:
     std::array<unsigned char, 32> index_key_{};
 };
 
+// Hex of the vault's keyed hash of `payload` under `purpose`: the signature part of links we
+// hand out (unsubscribe, …), checked by computing it again.
+std::string SignatureHex(const FieldVault& vault, std::string_view purpose, std::string_view payload);
+
 }  // namespace storecrm::security
