@@ -10,6 +10,7 @@ import { catalogRoutes } from './routes/modules/catalog'
 import { loyaltyRoutes } from './routes/modules/loyalty'
 import { serviceRoutes } from './routes/modules/service'
 import { analyticsRoutes } from './routes/modules/analytics'
+import { marketingRoutes } from './routes/modules/marketing'
 import { firstAllowedPath } from './menu'
 import { useAuthStore } from '@/stores/auth'
 import { t } from '@/locales'
@@ -33,6 +34,7 @@ const routes: RouteRecordRaw[] = [
       ...loyaltyRoutes,
       ...catalogRoutes,
       ...analyticsRoutes,
+      ...marketingRoutes,
       ...systemRoutes,
       ...profileRoutes,
       {

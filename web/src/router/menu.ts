@@ -7,6 +7,7 @@ import { catalogRoutes } from './routes/modules/catalog'
 import { loyaltyRoutes } from './routes/modules/loyalty'
 import { serviceRoutes } from './routes/modules/service'
 import { analyticsRoutes } from './routes/modules/analytics'
+import { marketingRoutes } from './routes/modules/marketing'
 
 export interface MenuItem {
   path: string
@@ -45,6 +46,7 @@ export const menuGroups: MenuGroup[] = [
   { key: 'loyalty', title: 'menu.groupLoyalty', items: items(loyaltyRoutes) },
   { key: 'catalog', title: 'menu.groupCatalog', items: items(catalogRoutes) },
   { key: 'analytics', title: 'menu.groupAnalytics', items: items(analyticsRoutes) },
+  { key: 'marketing', title: 'marketing.menu.group', items: items(marketingRoutes) },
   { key: 'system', title: 'menu.groupSystem', items: items(systemRoutes) },
   { key: 'me', title: 'menu.groupMe', items: items(profileRoutes) },
 ]
