@@ -23,6 +23,8 @@
 #include "analytics/history_import.hpp"
 #include "analytics/sales_columns.hpp"
 #include "marketing/audience_index.hpp"
+#include "common/clock.hpp"
+#include "marketing/member_values.hpp"
 #include "marketing/routes.hpp"
 #include "jobs/scheduler.hpp"
 #include "service/routes.hpp"
@@ -298,7 +300,17 @@ int main(int argc, char** argv) {
         if (!db) return 1;
         if (!CreateDemoData(*db, *vault, demo_members)) return 1;
         if (!CreateDemoSales(*db, *vault, demo_sales_months)) return 1;
-        return CreateDemoService(*db, *vault) ? 0 : 1;
+        if (!CreateDemoService(*db, *vault)) return 1;
+        // The value groups (RFM class, lifecycle …) the nightly job would compute, so the demo's
+        // segments and member pages have them from the start.
+        analytics::SalesStore columns;
+        auto values = marketing::RecomputeAllValues(*db, columns, NowUnix());
+        if (!values.ok()) {
+            spdlog::error("demo values: {}", values.error().internal_detail);
+            return 1;
+        }
+        spdlog::info("Demo value groups computed for {} members.", *values);
+        return 0;
     }
     if (*copy) return Copy(copy_from, copy_to);
     if (*import_sales) return ImportSales(common, import_file, import_store);

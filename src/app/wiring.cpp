@@ -15,6 +15,7 @@
 #include "analytics/routes.hpp"
 #include "portal/routes.hpp"
 #include "marketing/routes.hpp"
+#include "marketing/webhooks.hpp"
 #include "jobs/job_routes.hpp"
 #include "staff/routes.hpp"
 #include "storage/migrations.hpp"
@@ -28,6 +29,7 @@ http::Router BuildRouter() {
         members::AddMemberMergeHook(service::MoveMemberService);
         members::AddMemberMergeHook(marketing::MoveMemberMarketing);
         members::AddMemberSavedHook(loyalty::OnMemberSaved);
+        members::AddMemberSavedHook(marketing::PublishMemberSaved);
         return true;
     }();
     (void)hooks_added;
@@ -73,6 +75,8 @@ http::Router BuildRouter() {
     marketing::RegisterCampaignRoutes(router);
     marketing::RegisterCampaignResultRoutes(router);
     marketing::RegisterConsentRoutes(router);
+    marketing::RegisterWebhookRoutes(router);
+    marketing::RegisterTargetRoutes(router);
     return router;
 }
 

@@ -120,6 +120,8 @@ const std::map<std::string_view, Texts>& Catalog() {
         {"campaign.self_approval", {"不能审批自己提交的活动", "You cannot approve a campaign you submitted"}},
         {"campaign.bad_transition", {"当前状态下不能执行此操作", "Not possible in the campaign's current state"}},
         {"marketing.bad_url", {"地址格式不正确", "Not a valid address for this setting"}},
+        {"webhook.unknown_event", {"未知的事件类型：{event}", "Unknown event type: {event}"}},
+        {"target.bad_period", {"期间格式应为 2026、2026-Q4 或 2026-11", "A period is 2026, 2026-Q4 or 2026-11"}},
         {"tag_rule.tag_has_rule", {"该标签已有自动规则", "This tag already has a rule"}},
         {"event.too_many", {"一次最多邀请 {max} 位会员，请缩小范围", "At most {max} members per invitation; narrow the audience"}},
         {"tier.rank_taken", {"该等级序号已存在", "Another tier has this rank"}},

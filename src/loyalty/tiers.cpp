@@ -2,6 +2,7 @@
 
 #include "common/clock.hpp"
 #include "loyalty/coupons.hpp"
+#include "jobs/domain_events.hpp"
 
 #include <map>
 
@@ -102,7 +103,10 @@ Status RecordTierChange(storage::Transaction& tx, int64_t member_id, std::option
         "INSERT INTO tier_changes (member_id, from_tier_id, to_tier_id, reason, detail, source_type, source_id, "
         "operator_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {member_id, from, to, reason, detail, source_type, source_id, operator_id, now}));
-    return Ok();
+    return jobs::PublishEvent(tx, "tier.changed", member_id,
+                              {{"member_id", member_id}, {"from_tier_id", from ? nlohmann::json(*from) : nlohmann::json(nullptr)},
+                               {"to_tier_id", to ? nlohmann::json(*to) : nlohmann::json(nullptr)}, {"reason", reason}},
+                              now);
 }
 
 Result<bool> UpgradeIfQualified(storage::Transaction& tx, int64_t member_id, int64_t now, const std::string& source_type,

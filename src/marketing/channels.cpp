@@ -29,12 +29,14 @@ std::string Hex(const unsigned char* bytes, size_t n) {
     return hex;
 }
 
+// Standard HMAC-SHA256 with the secret as the key, whatever its length (what receivers compute
+// with their own HMAC library).
 std::string HmacHex(const std::string& secret, const std::string& text) {
-    unsigned char key[crypto_auth_hmacsha256_KEYBYTES] = {0};
-    // Keys of any length: hashed down to the HMAC key size, as HMAC itself would.
-    crypto_hash_sha256(key, reinterpret_cast<const unsigned char*>(secret.data()), secret.size());
+    crypto_auth_hmacsha256_state state;
+    crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(secret.data()), secret.size());
+    crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(text.data()), text.size());
     unsigned char mac[crypto_auth_hmacsha256_BYTES];
-    crypto_auth_hmacsha256(mac, reinterpret_cast<const unsigned char*>(text.data()), text.size(), key);
+    crypto_auth_hmacsha256_final(&state, mac);
     return Hex(mac, sizeof mac);
 }
 

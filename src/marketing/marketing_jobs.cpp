@@ -8,6 +8,7 @@
 #include "marketing/outbox.hpp"
 #include "marketing/routes.hpp"
 #include "marketing/tag_rules.hpp"
+#include "marketing/webhooks.hpp"
 #include "members/audience_epoch.hpp"
 
 namespace storecrm::marketing {
@@ -35,6 +36,10 @@ void AddMarketingJobs(jobs::Scheduler& scheduler, Services& services) {
                    }});
     scheduler.Add({"messages.deliver", 10, [&services](storage::Database&) -> Status {
                        auto n = DeliverMessages(services);
+                       return n.ok() ? Ok() : Status(n.take_error());
+                   }});
+    scheduler.Add({"webhooks.deliver", 10, [&services](storage::Database&) -> Status {
+                       auto n = RunWebhooks(services);
                        return n.ok() ? Ok() : Status(n.take_error());
                    }});
 }

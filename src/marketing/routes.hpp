@@ -15,9 +15,12 @@ void RegisterTagRuleRoutes(http::Router& router);   // /tag-rules, /members/{id}
 void RegisterCampaignRoutes(http::Router& router);  // /campaigns, preview, test, submit, approve …
 void RegisterCampaignResultRoutes(http::Router& router);  // /campaigns/{id}/results
 void RegisterConsentRoutes(http::Router& router);   // unsubscribe links, SMS replies, /marketing/settings
+void RegisterWebhookRoutes(http::Router& router);   // /webhooks, deliveries, test
+void RegisterTargetRoutes(http::Router& router);    // /targets
 
 // marketing.values (nightly: value groups and tag rules for all), marketing.after_sales (values
-// and tag rules of members who just bought), campaigns.dispatch, messages.deliver.
+// and tag rules of members who just bought), campaigns.dispatch, messages.deliver,
+// webhooks.deliver.
 void AddMarketingJobs(jobs::Scheduler& scheduler, Services& services);
 
 // Member-merge hook: campaign receipts and values follow the survivor.

@@ -146,8 +146,8 @@ const std::vector<FieldSpec>& SegmentFields() {
             {"age", FieldKind::kNumber, false, 0, "年龄", "Age", {}},
             {"joined_days", FieldKind::kNumber, false, 0, "入会天数", "Days since joining", {}},
             {"points", FieldKind::kNumber, false, 0, "积分余额", "Points balance", {}},
-            {"total_spend", FieldKind::kNumber, false, 0, "累计消费（分）", "Lifetime spend (fen)", {}},
-            {"spend", FieldKind::kNumber, true, 365, "期内消费（分）", "Spend in window (fen)", {}},
+            {"total_spend", FieldKind::kNumber, false, 0, "累计消费", "Lifetime spend", {}},
+            {"spend", FieldKind::kNumber, true, 365, "期内消费", "Spend in window", {}},
             {"purchases", FieldKind::kNumber, true, 365, "期内购买次数", "Purchases in window", {}},
             {"last_purchase_days", FieldKind::kNumber, false, 0, "距上次购买天数", "Days since last purchase", {}},
         };

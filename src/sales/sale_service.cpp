@@ -19,6 +19,7 @@
 #include "members/member_service.hpp"
 #include "sales/pricing.hpp"
 #include "sales/sale_store.hpp"
+#include "jobs/domain_events.hpp"
 
 namespace storecrm::sales {
 namespace {
@@ -408,6 +409,11 @@ Result<json> CompleteSale(http::RequestContext& ctx) {
                                                  .operator_id = ctx.principal.StaffId(), .now = now}));
     }
 
+    STORECRM_TRY(jobs::PublishEvent(ctx.tx, "sale.completed", *sale_id,
+                                    {{"sale_id", *sale_id}, {"store_id", in.store_id},
+                                     {"member_id", b.member ? json(b.member->id) : json(nullptr)},
+                                     {"receipt_no", receipt_no}, {"total", r.total}},
+                                    now));
     return SaleViewJson(ctx.tx, WrittenSale(ctx, b, in, r, *sale_id, receipt_no));
 }
 
@@ -520,6 +526,11 @@ Result<json> RefundSale(http::RequestContext& ctx, int64_t sale_id, const Refund
             STORECRM_TRY(RevokeReferralOfSale(ctx.tx, sale_id, sale.store_id, now));
         }
     }
+    STORECRM_TRY(jobs::PublishEvent(ctx.tx, "sale.refunded", *refund_id,
+                                    {{"sale_id", sale_id}, {"refund_id", *refund_id}, {"store_id", sale.store_id},
+                                     {"member_id", sale.member_id ? json(*sale.member_id) : json(nullptr)},
+                                     {"amount", paid_back}},
+                                    now));
     STORECRM_TRY(ctx.Audit({"sale.refund", "sale", std::to_string(sale_id),
                             json({{"refund_id", *refund_id}, {"amount", paid_back}, {"reason", in.reason}}).dump()}));
     auto full = SaleJson(ctx.tx, sale_id);

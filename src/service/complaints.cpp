@@ -4,9 +4,12 @@
 #include <map>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "common/clock.hpp"
 #include "service/business_hours.hpp"
 #include "service/tasks.hpp"
+#include "jobs/domain_events.hpp"
 
 namespace storecrm::service {
 
@@ -58,6 +61,8 @@ Status EscalateComplaint(storage::Transaction& tx, int64_t complaint_id, const s
         "UPDATE complaints SET escalation_level = 1, escalated_to = ?, version = version + 1, updated_at = ? WHERE id = ?",
         {*manager, now, complaint_id}));
     STORECRM_TRY(AddComplaintEvent(tx, complaint_id, "escalated", "", "", why, std::nullopt, now));
+    STORECRM_TRY(jobs::PublishEvent(tx, "complaint.escalated", complaint_id,
+                                    {{"complaint_id", complaint_id}, {"store_id", store_id}, {"level", 1}, {"reason", why}}, now));
     NewTask task{.store_id = store_id,
                  .member_id = (*row)->IsNull(1) ? std::nullopt : std::optional<int64_t>((*row)->Int(1)),
                  .assignee_id = *manager,
