@@ -54,6 +54,7 @@ bench: build
 	@bash bench/run.sh "$(BUILD)"
 	@bash bench/run_checkout.sh "$(BUILD)"
 	@bash bench/run_analytics.sh "$(BUILD)"
+	@bash bench/run_marketing.sh "$(BUILD)"
 
 clean:
 	rm -rf $(BUILD) web/dist

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Marketing bench: segment counts and a campaign's enqueue rate on BENCH_MEMBERS members (the
+# member bench's database, filled once, copied so the campaign it sends leaves it untouched).
+# Figures are printed, never asserted.
+set -euo pipefail
+build=${1:-build}
+members=${BENCH_MEMBERS:-1000000}
+dir=${BENCH_DIR:-/tmp/storecrm-bench}
+mkdir -p "$dir"
+"$build/bench/bench_fill" "$dir/bench.db" "$dir/storecrm.key" "$members" "$dir/token"
+cp "$dir/bench.db" "$dir/bench-marketing.db"
+rm -f "$dir/bench-marketing.db-wal" "$dir/bench-marketing.db-shm"
+"$build/bench/bench_marketing" "$dir/bench-marketing.db" "$dir/storecrm.key" || true
+rm -f "$dir"/bench-marketing.db*
