@@ -25,8 +25,10 @@ function freePort() {
 
 export class TestServer {
   // backend: 'sqlite' forces SQLite even in the PostgreSQL pass (a copy test needs both).
-  constructor({ demo = false, args = [], env = {}, backend = BACKEND } = {}) {
+  constructor({ demo = false, demoMembers = 300, demoSalesMonths = 3, args = [], env = {}, backend = BACKEND } = {}) {
     this.demo = demo;
+    this.demoMembers = demoMembers;
+    this.demoSalesMonths = demoSalesMonths;
     this.requestedBackend = backend;
     this.args = args;
     this.env = env;
@@ -45,7 +47,7 @@ export class TestServer {
       this.db = path.join(this.dir, 'test.db');
     }
     if (this.demo) {
-      this.cli('demo', '--members', '300', '--sales-months', '3');
+      this.cli('demo', '--members', String(this.demoMembers), '--sales-months', String(this.demoSalesMonths));
     } else {
       this.cli('init', '--admin-user', 'admin', '--admin-password', ADMIN_PASSWORD);
     }
