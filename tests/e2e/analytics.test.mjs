@@ -63,7 +63,8 @@ test('RFM: 25 cells, the member total, a cell and a class open their members', a
   assert.deepEqual(shown.slice(0, 5).map(([r, f]) => `${r}${f}`), ['51', '52', '53', '54', '55']);
   assert.equal(await page.locator('[data-test="rfm-class"]').count(), rfm.classes.length);
   assert.equal(await page.locator('[data-test="rfm-class"][data-id="champions"] [data-test="rfm-class-name"]').innerText(), '重要价值客户');
-  assert.ok(await page.locator('[data-test="rfm-make-segment"]').isDisabled());
+  // A cell or class makes a segment (see campaigns.test.mjs); the page says so.
+  await page.locator('[data-test="rfm-segment-hint"]').waitFor();
 
   // The cell with the most members, compared with the drill-down API for the same r and f.
   const cell = rfm.grid.reduce((a, b) => (b.members > a.members ? b : a));
@@ -75,6 +76,8 @@ test('RFM: 25 cells, the member total, a cell and a class open their members', a
   await panel.locator('[data-test="rfm-drill-name"]', { hasText: drill.items[0].name }).first().waitFor();
   assert.equal(await panel.locator('[data-test="rfm-drill-name"]').count(), Math.min(30, drill.total));
   assert.equal(await text(page, 'rfm-drill-class'), (await page.locator(`[data-test="rfm-class"][data-id="${cell.class}"] [data-test="rfm-class-name"]`).innerText()).trim());
+  // Its segment is made of the cell's class (segments have no r or f).
+  assert.equal(await panel.locator('[data-test="rfm-make-segment"]').getAttribute('data-class'), cell.class);
   // The member's name leads to their 360° page.
   const href = await panel.locator('a[data-test="rfm-drill-name"]').first().getAttribute('href');
   assert.equal(href, `/members/${drill.items[0].member_id}`);

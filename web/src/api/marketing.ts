@@ -207,3 +207,207 @@ export function runTagRule(id: number) {
 export function getMemberValues(memberId: number) {
   return http.get<MemberValues>(`/members/${memberId}/values`)
 }
+
+// ---- campaigns 营销活动 (`campaigns.manage`; approve / reject `campaigns.approve`) ------------
+
+export type CampaignChannel = 'sms' | 'email' | 'wechat'
+export const CAMPAIGN_CHANNELS: CampaignChannel[] = ['sms', 'email', 'wechat']
+export type CampaignSchedule = 'now' | 'at' | 'recurring' | 'trigger'
+export const CAMPAIGN_SCHEDULES: CampaignSchedule[] = ['now', 'at', 'recurring', 'trigger']
+export type CampaignStatus = 'draft' | 'pending_approval' | 'scheduled' | 'sending' | 'active' | 'paused' | 'done' | 'cancelled'
+export const CAMPAIGN_STATUSES: CampaignStatus[] = ['draft', 'pending_approval', 'scheduled', 'sending', 'active', 'paused', 'done', 'cancelled']
+export type TriggerKind = 'welcome' | 'birthday' | 'days_since_purchase' | 'tier_change' | 'points_expiring' | 'cycle_due'
+export const TRIGGER_KINDS: TriggerKind[] = ['welcome', 'birthday', 'days_since_purchase', 'tier_change', 'points_expiring', 'cycle_due']
+/** Triggers whose `days` means something (days since the last purchase; days before points expire). */
+export const TRIGGERS_WITH_DAYS: TriggerKind[] = ['days_since_purchase', 'points_expiring']
+/** The template's variables, in the order the editor offers them. */
+export const TEMPLATE_VARIABLES = ['name', 'points', 'tier', 'coupon_code', 'store', 'expiry'] as const
+export type RecipientOutcome = 'queued' | 'control' | 'no_consent' | 'capped' | 'no_address' | 'minor'
+export const RECIPIENT_OUTCOMES: RecipientOutcome[] = ['queued', 'control', 'no_consent', 'capped', 'no_address', 'minor']
+
+export interface CampaignRecurring {
+  /** 1 = Monday … 7 = Sunday. */
+  weekdays: number[]
+  /** "HH:MM" in each store's zone. */
+  time: string
+}
+
+export interface CampaignTrigger {
+  kind: TriggerKind
+  days: number
+}
+
+export interface Campaign {
+  id: number
+  name: string
+  status: CampaignStatus
+  segment_id: number | null
+  /** The audience's rules (a segment's are copied when saved). */
+  rules: RuleGroup
+  channel: CampaignChannel
+  subject: string
+  template: string
+  coupon_template_id: number | null
+  schedule: CampaignSchedule
+  send_at: string | null
+  recurring: CampaignRecurring | null
+  trigger: CampaignTrigger | null
+  control_pct: number
+  result_days: number
+  /** The audience counted at submission. */
+  audience_estimate: number
+  requested_by: number | null
+  approved_by: number | null
+  approved_at: string | null
+  created_by: number | null
+  recipients: Record<RecipientOutcome, number>
+  created_at: string
+  updated_at: string
+  version: number
+  /** `GET /campaigns/{id}` only: the audience matching now. */
+  audience_now?: number
+}
+
+export interface CampaignInput {
+  name: string
+  channel: CampaignChannel
+  subject: string
+  template: string
+  coupon_template_id: number | null
+  segment_id?: number | null
+  rules?: RuleGroup
+  schedule: CampaignSchedule
+  send_at?: string
+  recurring?: CampaignRecurring
+  trigger?: CampaignTrigger
+  control_pct: number
+  result_days: number
+}
+
+export interface CampaignPreview {
+  member: { id: number; member_no: string; name: string } | null
+  subject: string
+  body: string
+}
+
+export interface CampaignTestSent {
+  message_id: number
+  /** Masked. */
+  to: string
+  subject: string
+  body: string
+}
+
+export interface CampaignGroupOutcome {
+  members: number
+  buyers: number
+  conversion_pct: number
+  /** Net spend within the window, fen. */
+  revenue: number
+  /** fen (a fraction). */
+  revenue_per_member: number
+}
+
+export interface CampaignUplift {
+  /** Percentage points, treatment − control. */
+  conversion_points: number
+  conversion_ci95: [number, number]
+  /** fen. */
+  revenue_per_member: number
+  revenue_per_member_ci95: [number, number]
+  significant: boolean
+}
+
+export interface CampaignResults {
+  campaign_id: number
+  name: string
+  channel: CampaignChannel
+  result_days: number
+  window_complete: boolean
+  recipients: Record<RecipientOutcome, number>
+  messages: { queued: number; sending: number; sent: number; failed: number; suppressed: number }
+  delivered: number
+  unsubscribed: number
+  coupons: { issued: number; redeemed: number }
+  treatment: CampaignGroupOutcome
+  control: CampaignGroupOutcome
+  uplift: CampaignUplift | null
+}
+
+export function getCampaigns(query: PageQuery & { status?: CampaignStatus | '' } = {}) {
+  return http.get<Page<Campaign>>('/campaigns', { ...query })
+}
+
+/** One campaign with `audience_now`. */
+export function getCampaign(id: number) {
+  return http.get<Campaign>(`/campaigns/${id}`)
+}
+
+/** A draft (201). */
+export function createCampaign(data: CampaignInput) {
+  return http.post<Campaign>('/campaigns', data)
+}
+
+/** Draft or paused only (409 `campaign.not_editable`). */
+export function updateCampaign(id: number, data: Partial<CampaignInput> & { version: number }) {
+  return http.put<Campaign>(`/campaigns/${id}`, data)
+}
+
+/** The message as a member gets it (default: the first of the audience); the coupon code is XXXXXXXX. */
+export function previewCampaign(id: number, memberId?: number | null) {
+  return http.get<CampaignPreview>(`/campaigns/${id}/preview`, { member_id: memberId ?? undefined })
+}
+
+/** A test to the caller's own phone / mailbox, marked 【测试】, through the real channel (202). */
+export function testCampaign(id: number, to: string) {
+  return http.post<CampaignTestSent>(`/campaigns/${id}/test`, { to })
+}
+
+export type CampaignAction = 'submit' | 'approve' | 'reject' | 'pause' | 'resume' | 'cancel'
+
+/** A state change; 409 with the reason as a field message when the state does not allow it. */
+export function campaignAction(id: number, action: CampaignAction) {
+  return http.post<Campaign>(`/campaigns/${id}/${action}`, {})
+}
+
+export function getCampaignResults(id: number) {
+  return http.get<CampaignResults>(`/campaigns/${id}/results`)
+}
+
+// ---- marketing settings 营销设置 (read: `campaigns.manage`; write: `marketing.settings`) ---------
+
+export interface MarketingSettings {
+  weekly_cap: number
+  quiet_start: string
+  quiet_end: string
+  approval_threshold: number
+  default_control_pct: number
+  public_base_url: string
+  sms_mode: 'file' | 'http'
+  sms_url: string
+  sms_sender: string
+  sms_secret_set: boolean
+  sms_per_minute: number
+  email_mode: 'file' | 'smtp'
+  smtp_url: string
+  smtp_from: string
+  smtp_username: string
+  smtp_password_set: boolean
+  email_per_minute: number
+  version: number
+}
+
+export type MarketingSettingsInput = Partial<Omit<MarketingSettings, 'sms_secret_set' | 'smtp_password_set'>> & {
+  /** Write-only: left out keeps the saved one. */
+  sms_secret?: string
+  smtp_password?: string
+  version: number
+}
+
+export function getMarketingSettings() {
+  return http.get<MarketingSettings>('/marketing/settings')
+}
+
+export function saveMarketingSettings(data: MarketingSettingsInput) {
+  return http.put<MarketingSettings>('/marketing/settings', data)
+}

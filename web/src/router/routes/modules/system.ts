@@ -1,7 +1,7 @@
 import type { RouteRecordRaw } from 'vue-router'
-import { Avatar, ChatLineSquare, Document, Key, Lock, Shop } from '@element-plus/icons-vue'
+import { Avatar, ChatLineSquare, Document, Key, Link, Lock, Shop } from '@element-plus/icons-vue'
 
-/** 系统: stores, staff, roles, API tokens, audit log, message log. */
+/** 系统: stores, staff, roles, API tokens, webhooks, audit log, message log. */
 export const systemRoutes: RouteRecordRaw[] = [
   {
     path: 'system/stores',
@@ -26,6 +26,12 @@ export const systemRoutes: RouteRecordRaw[] = [
     name: 'SystemApiToken',
     component: () => import('@/views/system/api-tokens/list.vue'),
     meta: { title: 'menu.apiTokens', permission: 'api_tokens.manage', icon: Key },
+  },
+  {
+    path: 'system/webhooks',
+    name: 'SystemWebhooks',
+    component: () => import('@/views/system/webhooks/list.vue'),
+    meta: { title: 'menu.webhooks', permission: 'webhooks.manage', icon: Link },
   },
   {
     path: 'system/audit',
