@@ -130,7 +130,11 @@ Status ReadCampaign(RequestContext& ctx, http::BodyReader& body, bool creating, 
     if (const json* raw = body.Raw("trigger"); raw && !raw->is_null()) {
         const std::string kind = raw->value("kind", "");
         const auto& kinds = TriggerKinds();
-        if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) body.AddError("trigger.kind", "field.invalid_choice");
+        if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) {
+            std::string choices;
+            for (const auto& k : kinds) choices += (choices.empty() ? "" : ", ") + k;
+            body.AddError("trigger.kind", "field.invalid_choice", {{"choices", choices}});
+        }
         const json days = raw->value("days", json(0));
         if (!days.is_number_integer() || days.get<int64_t>() < 0 || days.get<int64_t>() > 3650) {
             body.AddError("trigger.days", "field.out_of_range", {{"min", "0"}, {"max", "3650"}});

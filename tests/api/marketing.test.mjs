@@ -149,7 +149,7 @@ function mails() {
 
 before(async () => {
   // Sessions outlive the clock moves below (quiet hours, a day's recurring run).
-  server = await new TestServer({ args: ['--test-clock', '--idle-timeout', '864000', '--session-lifetime', '864000'] }).start();
+  server = await new TestServer({ args: ['--test-clock', '--idle-timeout', '8640000', '--session-lifetime', '8640000'] }).start();
   admin = await server.signIn('admin', undefined, { lang: 'en' });
   storeA = (await admin.post('/api/v1/stores', { code: 'MA', name: '营销甲店', type: 'direct', region: '华东' })).body.id;
   storeB = (await admin.post('/api/v1/stores', { code: 'MB', name: '营销乙店', type: 'direct', region: '华南' })).body.id;
@@ -500,4 +500,39 @@ test('targets: sales and new members per store with progress', async () => {
   assert.equal(t.progress_pct, 25);
   assert.equal(t.subject_name, '营销乙店');
   assert.equal((await marketer.post('/api/v1/targets', { scope: 'store', subject_id: storeB, metric: 'sales', period, target: 5 })).status, 403);
+});
+
+test('trigger campaigns: welcome, birthday and N days since the last purchase, each once per occasion', async () => {
+  const group = (await admin.post('/api/v1/tag-groups', { name: '触发' })).body;
+  const tag = (await admin.post('/api/v1/tags', { group_id: group.id, name: '触发受众' })).body;
+  const rules = { rules: [{ field: 'tag', value: [tag.id] }] };
+  const base = { channel: 'sms', template: '{name}', schedule: 'trigger', control_pct: 0, rules };
+  const welcome = await launch({ name: '欢迎', ...base, trigger: { kind: 'welcome' } });
+  const birthday = await launch({ name: '生日', ...base, trigger: { kind: 'birthday' } });
+  const lapse = await launch({ name: '久未到店', ...base, trigger: { kind: 'days_since_purchase', days: 30 } });
+  assert.equal(fieldError(await marketer.post('/api/v1/campaigns', { name: 'x', ...base, trigger: { kind: 'rain' } }), 'trigger.kind'),
+    'Invalid value; choose one of: welcome, birthday, days_since_purchase, tier_change, points_expiring, cycle_due');
+
+  const now = Date.parse((await admin.get('/api/v1/todos')).body.now);
+  const today = new Date(now + 8 * 3600000).toISOString().slice(5, 10);
+  const newcomer = await member({ name: '新会员', tags: [tag.id], consents: { sms: true } });
+  const celebrant = await member({ name: '寿星', birthday: `1990-${today}`, tags: [tag.id], consents: { sms: true } });
+  const regular = await member({ name: '老顾客', tags: [tag.id], consents: { sms: true } });
+  await sell(regular.id, 2000);
+  await settle();
+  await runJob('campaigns.dispatch');
+  const got = async (c) => (await marketer.get(`/api/v1/campaigns/${c.id}/results`)).body.recipients.queued;
+  assert.equal(await got(welcome), 3, 'all three joined after the welcome campaign started');
+  assert.equal(await got(birthday), 1);
+  assert.equal(await got(lapse), 0, 'bought today');
+  const preview = await marketer.get(`/api/v1/campaigns/${birthday.id}/preview?member_id=${celebrant.id}`);
+  assert.equal(preview.body.body, '寿星');
+  // A month later: the regular lapsed (once), nobody is welcomed or congratulated again.
+  await admin.post('/api/v1/test/clock', { advance_seconds: 31 * 86400 });
+  await runJob('campaigns.dispatch');
+  await runJob('campaigns.dispatch');
+  assert.equal(await got(lapse), 1);
+  assert.equal(await got(welcome), 3);
+  assert.equal(await got(birthday), 1);
+  void newcomer;
 });
