@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include <sodium.h>
 #include <spdlog/spdlog.h>
 
 #include "common/clock.hpp"
@@ -433,7 +434,11 @@ std::optional<std::pair<int64_t, std::string>> ReadUnsubscribeToken(const securi
     const auto last = token.rfind('.');
     if (last == std::string::npos) return std::nullopt;
     const std::string payload = token.substr(0, last);
-    if (security::SignatureHex(vault, "unsubscribe", payload) != token.substr(last + 1)) return std::nullopt;
+    const std::string expected = security::SignatureHex(vault, "unsubscribe", payload);
+    const std::string given = token.substr(last + 1);
+    if (given.size() != expected.size() || sodium_memcmp(given.data(), expected.data(), given.size()) != 0) {
+        return std::nullopt;
+    }
     const auto dot = payload.find('.');
     if (dot == std::string::npos) return std::nullopt;
     try {

@@ -3,20 +3,10 @@
 #include <sodium.h>
 
 namespace storecrm::service {
-namespace {
-
-std::string Hex(const std::string& bytes) {
-    std::string out(bytes.size() * 2 + 1, '\0');
-    sodium_bin2hex(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-    out.pop_back();
-    return out;
-}
-
-}  // namespace
 
 std::string SurveyToken(const security::FieldVault& vault, int64_t link_id) {
     const std::string id = std::to_string(link_id);
-    return id + "." + Hex(vault.BlindIndex("survey_link", id));
+    return id + "." + security::SignatureHex(vault, "survey_link", id);
 }
 
 std::optional<int64_t> SurveyLinkIdFromToken(const security::FieldVault& vault, const std::string& token) {
@@ -24,7 +14,7 @@ std::optional<int64_t> SurveyLinkIdFromToken(const security::FieldVault& vault, 
     if (dot == std::string::npos || dot == 0 || dot > 18) return std::nullopt;
     const std::string id = token.substr(0, dot);
     if (id.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-    const std::string expected = Hex(vault.BlindIndex("survey_link", id));
+    const std::string expected = security::SignatureHex(vault, "survey_link", id);
     const std::string given = token.substr(dot + 1);
     if (given.size() != expected.size() || sodium_memcmp(given.data(), expected.data(), given.size()) != 0) {
         return std::nullopt;
