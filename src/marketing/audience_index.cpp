@@ -400,11 +400,7 @@ Status AudienceIndex::Follow(storage::Database& db) {
     constexpr size_t kChunk = 500;
     for (size_t start = 0; start < ids.size(); start += kChunk) {
         storage::Params params;
-        std::string in;
-        for (size_t i = start; i < std::min(ids.size(), start + kChunk); ++i) {
-            in += in.empty() ? "?" : ", ?";
-            params.emplace_back(static_cast<int64_t>(ids[i]));
-        }
+        const std::string in = storage::InList(ids, start, start + kChunk, params);
         STORECRM_TRY(d.Read(**tx, " AND id IN (" + in + ")", " AND member_id IN (" + in + ")", params));
     }
     return Ok();

@@ -251,11 +251,7 @@ Result<storage::Rows> MemberRows(RequestContext& ctx, const std::vector<uint32_t
     constexpr size_t kChunk = 500;
     for (size_t start = 0; start < ids.size(); start += kChunk) {
         storage::Params params;
-        std::string in;
-        for (size_t i = start; i < std::min(ids.size(), start + kChunk); ++i) {
-            in += in.empty() ? "?" : ", ?";
-            params.emplace_back(static_cast<int64_t>(ids[i]));
-        }
+        const std::string in = storage::InList(ids, start, start + kChunk, params);
         auto rows = ctx.tx.Query("SELECT " + service::MemberRefColumns("m") + kMemberRowColumns + " WHERE m.id IN (" +
                                      in + ") ORDER BY m.id",
                                  params);

@@ -52,6 +52,18 @@ private:
 
 using Params = std::vector<Value>;
 
+// "?, ?, …" for an IN list of ids[from, to), appending those ids to `params` (callers chunk long
+// lists so one statement stays under the engines' parameter limits).
+template <typename Id>
+std::string InList(const std::vector<Id>& ids, size_t from, size_t to, Params& params) {
+    std::string in;
+    for (size_t i = from; i < to && i < ids.size(); ++i) {
+        in += in.empty() ? "?" : ", ?";
+        params.emplace_back(static_cast<int64_t>(ids[i]));
+    }
+    return in;
+}
+
 // One result row; columns are read by position in the order of the SELECT list.
 class Row {
 public:
