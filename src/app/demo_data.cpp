@@ -1,5 +1,6 @@
 #include "app/demo_data.hpp"
 
+
 #include <iostream>
 #include <random>
 
@@ -8,6 +9,7 @@
 #include "common/clock.hpp"
 #include "common/sample_people.hpp"
 #include "members/member_repository.hpp"
+#include "staff/second_factor.hpp"
 #include "staff/staff_service.hpp"
 
 namespace storecrm::app {
@@ -151,6 +153,9 @@ bool CreateDemoData(storage::Database& db, const security::FieldVault& vault, in
         dup.notes = "重复登记";
         if (auto s = repo.Insert(dup, system); !s.ok()) return fail(s.error());
     }
+    // A demo is for trying things: its HQ admin signs in without a second factor (a new
+    // database made by `init` requires one for HQ admins).
+    if (auto s = staff::SetTotpRequiredRoles(tx, {}); !s.ok()) return fail(s.error());
     if (auto s = tx.Commit(); !s.ok()) return fail(s.error());
     tx_result->reset();
     if (auto s = db.RefreshStatistics(); !s.ok()) return fail(s.error());

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -24,7 +25,11 @@
 #include "analytics/sales_columns.hpp"
 #include "marketing/audience_index.hpp"
 #include "common/clock.hpp"
+#include "common/logging.hpp"
+#include "common/metrics.hpp"
 #include "marketing/member_values.hpp"
+#include "members/erasure_journal.hpp"
+#include "ops/ops.hpp"
 #include "marketing/routes.hpp"
 #include "jobs/scheduler.hpp"
 #include "service/routes.hpp"
@@ -32,6 +37,7 @@
 #include "security/crypto.hpp"
 #include "security/login_throttle.hpp"
 #include "storage/copy.hpp"
+#include "staff/second_factor.hpp"
 #include "staff/staff_service.hpp"
 
 namespace storecrm::app {
@@ -67,7 +73,8 @@ void PrintError(const Error& e) {
     std::cerr << "\n";
 }
 
-int Init(const CommonOptions& o, const std::string& user, const std::string& password) {
+int Init(const CommonOptions& o, const std::string& user, const std::string& password,
+         const std::vector<std::string>& totp_roles) {
     auto vault = LoadVault(o);
     if (!vault) return 1;
     auto db = OpenMigrated(o.db, 1);
@@ -80,15 +87,50 @@ int Init(const CommonOptions& o, const std::string& user, const std::string& pas
     auto id = staff::CreateStaff(**tx, {.username = user, .name = user, .role_id = *role, .store_ids = {},
                                         .password = password, .must_change_password = false});
     if (!id.ok()) return PrintError(id.error()), 1;
+    if (auto s = staff::SetTotpRequiredRoles(**tx, totp_roles); !s.ok()) return PrintError(s.error()), 1;
     if (auto s = (*tx)->Commit(); !s.ok()) return PrintError(s.error()), 1;
     std::cout << "Created " << o.db << " with HQ admin '" << staff::NormalizeUsername(user) << "'.\n";
     return 0;
 }
 
+// Gauges read from the database when /metrics is scraped: the outbox's depth by state.
+void AddOperationalMetrics(storage::Database& db) {
+    metrics::AddCollector([&db](std::string& out) {
+        auto tx = db.Begin(storage::TxMode::kRead);
+        if (!tx.ok()) return;
+        auto rows = (*tx)->Query("SELECT status, COUNT(*) FROM messages WHERE status IN ('queued', 'sending', 'failed') "
+                                 "GROUP BY status ORDER BY status");
+        if (!rows.ok()) return;
+        out += "# HELP storecrm_outbox_messages Messages in the outbox by state.\n";
+        out += "# TYPE storecrm_outbox_messages gauge\n";
+        for (const char* status : {"queued", "sending", "failed"}) {
+            int64_t n = 0;
+            for (const auto& r : *rows) {
+                if (r.Text(0) == status) n = r.Int(1);
+            }
+            out += std::string("storecrm_outbox_messages{state=\"") + status + "\"} " + std::to_string(n) + "\n";
+        }
+    });
+}
+
+struct OpsPaths {
+    std::string backup_dir;      // empty: the default beside the database
+    std::string erasure_journal;  // empty: the default beside the database
+};
+
+ops::OpsConfig ResolveOps(const CommonOptions& o, const OpsPaths& paths) {
+    ops::OpsConfig config;
+    config.backups.db_url = o.db;
+    config.backups.directory = paths.backup_dir.empty() ? ops::DefaultBackupDirectory(o.db) : paths.backup_dir;
+    members::SetErasureJournal(paths.erasure_journal.empty() ? ops::DefaultErasureJournal(o.db) : paths.erasure_journal);
+    return config;
+}
+
 int Serve(const CommonOptions& o, http::ServerOptions server_options, const std::string& web_root,
-          const SessionPolicy& policy, int64_t job_interval, bool test_clock) {
+          const SessionPolicy& policy, int64_t job_interval, bool test_clock, const OpsPaths& ops_paths) {
     auto vault = LoadVault(o);
     if (!vault) return 1;
+    const ops::OpsConfig ops_config = ResolveOps(o, ops_paths);
     // A writer may hold a read connection while it prepares (see http::Preparer).
     auto db = OpenMigrated(o.db, server_options.worker_threads + server_options.write_threads + 1);
     if (!db) return 1;
@@ -98,6 +140,11 @@ int Serve(const CommonOptions& o, http::ServerOptions server_options, const std:
             spdlog::error("cannot prepare built-in roles");
             return 1;
         }
+    }
+    // A backup restored from before an erasure must not bring the member back.
+    if (auto replayed = ops::ReplayErasures(*db, *vault, members::ErasureJournalPath()); !replayed.ok()) {
+        spdlog::error("erasure journal: {}", replayed.error().internal_detail);
+        return 1;
     }
     security::LoginThrottle throttle(60, 20, std::chrono::minutes(5));
     // Instance identity for job leases: host, process and a random part (pids repeat).
@@ -119,7 +166,9 @@ int Serve(const CommonOptions& o, http::ServerOptions server_options, const std:
     Services services{.db = db.get(), .vault = &*vault, .throttle = &throttle, .scheduler = &scheduler,
                       .analytics = &analytics_store, .audience = &audience, .sessions = policy, .test_clock = test_clock};
     marketing::AddMarketingJobs(scheduler, services);
-    http::Router router = BuildRouter();
+    ops::AddOpsJobs(scheduler, ops_config, *vault);
+    AddOperationalMetrics(*db);
+    http::Router router = BuildRouter(ops_config);
     http::StaticSite site(web_root);
     if (site.empty()) spdlog::warn("no web app embedded and no --web-root: serving the API only");
     http::Server server(server_options, router, services, site);
@@ -163,6 +212,46 @@ int ImportSales(const CommonOptions& o, const std::string& file, const std::stri
                           {"seconds", std::round(seconds * 10) / 10},
                           {"rows_per_second", seconds > 0 ? static_cast<int64_t>(report->rows / seconds) : 0}};
     std::cout << out.dump() << "\n";
+    return 0;
+}
+
+int Backup(const CommonOptions& o, const std::string& to) {
+    ops::BackupTarget target{.db_url = o.db, .directory = ops::DefaultBackupDirectory(o.db)};
+    std::string rename_to;
+    if (!to.empty()) {
+        if (std::filesystem::is_directory(to) || to.back() == '/') {
+            target.directory = to;
+        } else {
+            target.directory = std::filesystem::path(to).has_parent_path()
+                                   ? std::filesystem::path(to).parent_path().string()
+                                   : std::string(".");
+            rename_to = to;
+        }
+    }
+    auto file = ops::TakeBackup(target, NowUnix());
+    if (!file.ok()) return PrintError(file.error()), 1;
+    std::string written = (std::filesystem::path(target.directory) / file->name).string();
+    if (!rename_to.empty()) {
+        std::error_code ec;
+        std::filesystem::rename(written, rename_to, ec);
+        if (ec) return std::cerr << "error: " << ec.message() << "\n", 1;
+        written = rename_to;
+    }
+    std::cout << "Backed up " << o.db << " to " << written << " (" << file->size_bytes << " bytes, checked).\n";
+    return 0;
+}
+
+int Restore(const CommonOptions& o, const std::string& from, bool force, const OpsPaths& paths) {
+    auto vault = LoadVault(o);
+    if (!vault) return 1;
+    if (auto s = ops::RestoreBackup(from, o.db, force); !s.ok()) return PrintError(s.error()), 1;
+    auto db = OpenMigrated(o.db, 1);
+    if (!db) return 1;
+    ResolveOps(o, paths);
+    auto replayed = ops::ReplayErasures(*db, *vault, members::ErasureJournalPath());
+    if (!replayed.ok()) return PrintError(replayed.error()), 1;
+    std::cout << "Restored " << o.db << " from " << from << "; erasure journal replayed (" << *replayed
+              << " members erased again).\n";
     return 0;
 }
 
@@ -223,15 +312,46 @@ int main(int argc, char** argv) {
     serve->add_option("--job-interval", job_interval,
                       "Run every scheduled job every N seconds instead of its own interval (drills, tests)");
     serve->add_flag("--test-clock", test_clock, "Let POST /api/v1/test/clock move the clock forward (tests only)");
+    serve->add_flag("--metrics-public", server_options.metrics_public,
+                    "Answer GET /metrics to every address (default: loopback only)");
+    std::string log_format = "json";
+    serve->add_option("--log-format", log_format, "Log lines as json (for collectors) or text")
+        ->envname("STORECRM_LOG_FORMAT")
+        ->check(CLI::IsMember({"json", "text"}))
+        ->capture_default_str();
     serve->add_option("--trusted-proxy", server_options.trusted_proxies,
                       "Address of a reverse proxy whose X-Forwarded-For is believed (repeatable)")
         ->envname("STORECRM_TRUSTED_PROXY");
+
+    OpsPaths ops_paths;
+    serve->add_option("--backup-dir", ops_paths.backup_dir, "Where backups go (default: backups/ beside the database)")
+        ->envname("STORECRM_BACKUP_DIR");
+    serve->add_option("--erasure-journal", ops_paths.erasure_journal,
+                      "Erasure journal file (default: <database>.erasures); keep it with the backups")
+        ->envname("STORECRM_ERASURE_JOURNAL");
+
+    std::string backup_to;
+    auto* backup = cli.add_subcommand("backup", "Back up the database while it is in use (checked after writing)");
+    AddCommon(backup, common);
+    backup->add_option("--to", backup_to, "A file, or a folder for a dated file (default: backups/ beside the database)");
+
+    std::string restore_from;
+    bool restore_force = false;
+    auto* restore = cli.add_subcommand("restore", "Restore a backup (stop the server first), then replay erasures");
+    AddCommon(restore, common);
+    restore->add_option("--from", restore_from, "The backup file")->required()->check(CLI::ExistingFile);
+    restore->add_flag("--force", restore_force, "Replace a database that has data");
+    restore->add_option("--erasure-journal", ops_paths.erasure_journal, "Erasure journal file (default: <database>.erasures)");
 
     std::string admin_user, admin_password;
     auto* init = cli.add_subcommand("init", "Create an empty database with one HQ admin");
     AddCommon(init, common);
     init->add_option("--admin-user", admin_user, "HQ admin username")->required();
     init->add_option("--admin-password", admin_password, "HQ admin password (chosen by you: not forced to change)")->required();
+    std::vector<std::string> totp_roles = {"hq_admin"};
+    init->add_option("--totp-roles", totp_roles,
+                     "Role codes that must sign in with a second factor (\"none\" for no role)")
+        ->capture_default_str();
 
     auto* migrate = cli.add_subcommand("migrate", "Bring the database to the current schema");
     AddCommon(migrate, common);
@@ -285,8 +405,17 @@ int main(int argc, char** argv) {
 
     CLI11_PARSE(cli, argc, argv);
 
-    if (*serve) return Serve(common, server_options, web_root, policy, job_interval, test_clock);
-    if (*init) return Init(common, admin_user, admin_password);
+    if (*serve) {
+        logging::Configure(log_format == "json" ? logging::Format::kJson : logging::Format::kText);
+        server_options.hsts = policy.secure_cookie;
+        return Serve(common, server_options, web_root, policy, job_interval, test_clock, ops_paths);
+    }
+    if (*backup) return Backup(common, backup_to);
+    if (*restore) return Restore(common, restore_from, restore_force, ops_paths);
+    if (*init) {
+        std::erase(totp_roles, std::string("none"));
+        return Init(common, admin_user, admin_password, totp_roles);
+    }
     if (*migrate) {
         auto db = OpenMigrated(common.db, 1);
         if (!db) return 1;

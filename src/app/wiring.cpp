@@ -23,7 +23,7 @@
 
 namespace storecrm::app {
 
-http::Router BuildRouter() {
+http::Router BuildRouter(const ops::OpsConfig& ops_config) {
     static const bool hooks_added = [] {
         members::AddMemberMergeHook(sales::MoveMemberActivity);
         members::AddMemberMergeHook(service::MoveMemberService);
@@ -40,6 +40,8 @@ http::Router BuildRouter() {
     staff::RegisterRoleRoutes(router);
     staff::RegisterApiTokenRoutes(router);
     staff::RegisterAuditRoutes(router);
+    staff::RegisterTwoFactorRoutes(router);
+    ops::RegisterOpsRoutes(router, ops_config);
     members::RegisterMemberRoutes(router);
     members::RegisterTagRoutes(router);
     members::RegisterCustomFieldRoutes(router);

@@ -5,11 +5,12 @@
 #include <string>
 
 #include "http/router.hpp"
+#include "ops/ops.hpp"
 #include "storage/database.hpp"
 
 namespace storecrm::app {
 
-http::Router BuildRouter();
+http::Router BuildRouter(const ops::OpsConfig& ops_config);
 
 // Opens and migrates the database at `url`; prints progress to stderr on failure.
 std::unique_ptr<storage::Database> OpenMigrated(const std::string& url, int pool_size);

@@ -53,7 +53,11 @@ std::string CsvField(std::string_view value) {
     std::string out = "\"";
     const bool number = !value.empty() && value.find_first_not_of("-0123456789.") == std::string_view::npos &&
                         value.find('-', 1) == std::string_view::npos;
-    if (!number && !value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@')) out += "'";
+    // A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection"):
+    // a leading apostrophe makes it text. Excel sheets need nothing: they hold text cells.
+    const bool formula_like = !value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' ||
+                                                 value[0] == '@' || value[0] == '\t' || value[0] == '\r');
+    if (!number && formula_like) out += "'";
     for (char c : value) {
         if (c == '"') out += "\"\"";
         else out += c;

@@ -67,6 +67,10 @@ int HttpStatusFor(ErrorCode code) {
         case ErrorCode::kForbidden: return 403;
         case ErrorCode::kPasswordChangeRequired: return 403;
         case ErrorCode::kCsrfFailed: return 403;
+        case ErrorCode::kTotpRequired: return 401;
+        case ErrorCode::kTotpInvalid: return 401;
+        case ErrorCode::kTotpEnrolmentRequired: return 403;
+        case ErrorCode::kStorageFull: return 507;
         case ErrorCode::kNotFound: return 404;
         case ErrorCode::kVersionConflict: return 409;
         case ErrorCode::kConflict: return 409;
@@ -88,6 +92,10 @@ const char* ErrorCodeName(ErrorCode code) {
         case ErrorCode::kForbidden: return "forbidden";
         case ErrorCode::kPasswordChangeRequired: return "password_change_required";
         case ErrorCode::kCsrfFailed: return "csrf_failed";
+        case ErrorCode::kTotpRequired: return "totp_required";
+        case ErrorCode::kTotpInvalid: return "totp_invalid";
+        case ErrorCode::kTotpEnrolmentRequired: return "totp_enrolment_required";
+        case ErrorCode::kStorageFull: return "storage_full";
         case ErrorCode::kNotFound: return "not_found";
         case ErrorCode::kVersionConflict: return "version_conflict";
         case ErrorCode::kConflict: return "conflict";

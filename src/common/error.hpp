@@ -19,6 +19,10 @@ enum class ErrorCode {
     kForbidden,               // 403
     kPasswordChangeRequired,  // 403
     kCsrfFailed,              // 403
+    kTotpRequired,            // 401: right password, the one-time code is missing
+    kTotpInvalid,             // 401: wrong or reused one-time code
+    kTotpEnrolmentRequired,   // 403: the role needs two-factor sign-in and it is off
+    kStorageFull,             // 507: the disk is full; nothing was written
     kNotFound,                // 404
     kVersionConflict,         // 409: stale version
     kConflict,                // 409: unique value taken etc.

@@ -2,6 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+
+#include "common/logging.hpp"
+#include "common/metrics.hpp"
 #include "http/json_response.hpp"
 #include "security/session_service.hpp"
 
@@ -43,6 +47,9 @@ Result<Response> Run(const Route& route, Services& services, Request& request, L
         if (principal.must_change_password && !route.allowed_before_password_change) {
             return Coded(ErrorCode::kPasswordChangeRequired, "error.password_change_required");
         }
+        if (principal.must_enrol_totp && !route.allowed_before_password_change) {
+            return Coded(ErrorCode::kTotpEnrolmentRequired, "error.totp_enrolment_required");
+        }
         if (!route.permission.empty() && !principal.Has(route.permission)) return Error::Forbidden();
         return Ok();
     };
@@ -73,6 +80,7 @@ Result<Response> Run(const Route& route, Services& services, Request& request, L
         prepared = std::move(early.prepared);
     }
 
+    const auto tx_started = std::chrono::steady_clock::now();
     auto tx_result = services.db->Begin(route.tx);
     if (!tx_result.ok()) return tx_result.take_error();
     auto& tx = **tx_result;
@@ -96,6 +104,8 @@ Result<Response> Run(const Route& route, Services& services, Request& request, L
     if (*idempotency_key) STORECRM_TRY(StoreResponse(tx, owner, **idempotency_key, fingerprint, *result));
     if (!read_only) STORECRM_TRY(tx.Commit());
     tx_result->reset();  // hand the connection back before the follow-up writes below
+    metrics::ObserveTransaction(!read_only,
+                                std::chrono::duration<double>(std::chrono::steady_clock::now() - tx_started).count());
 
     if (!context.deferred_audit().empty() || touch_session) {
         auto write = services.db->Begin(storage::TxMode::kWrite);
@@ -110,22 +120,18 @@ Result<Response> Run(const Route& route, Services& services, Request& request, L
     return result;
 }
 
-}  // namespace
-
-Response Dispatch(const Router& router, Services& services, Request& request) {
+Response Answer(const Router::Match& match, Services& services, Request& request) {
     // "*" (what some HTTP clients send by default) states no preference: the saved one wins.
     const std::string_view accept = request.Header("accept-language");
     const bool header_locale = !accept.empty() && accept != "*";
     Locale locale = ParseLocale(request.Header("accept-language"));
-    auto match = router.Find(request.method, request.path);
     if (!match.route) {
-        Error e = Coded(match.path_matched ? ErrorCode::kNotFound : ErrorCode::kNotFound,
-                        match.path_matched ? "error.method_not_allowed" : "error.route_not_found");
+        Error e = Coded(ErrorCode::kNotFound, match.path_matched ? "error.method_not_allowed" : "error.route_not_found");
         Response r = ErrorResponse(e, locale);
         if (match.path_matched) r.status = 405;
         return r;
     }
-    request.path_params = std::move(match.params);
+    request.path_params = match.params;
     Result<Response> result = Error::Internal("unset");
     try {
         result = Run(*match.route, services, request, locale, header_locale);
@@ -134,10 +140,27 @@ Response Dispatch(const Router& router, Services& services, Request& request) {
     }
     if (result.ok()) return std::move(result).value();
     const Error& error = result.error();
-    if (error.code == ErrorCode::kInternal || error.code == ErrorCode::kBusy) {
-        spdlog::error("{} {}: {} ({})", request.method, request.path, ErrorCodeName(error.code), error.internal_detail);
+    if (error.code == ErrorCode::kInternal || error.code == ErrorCode::kBusy || error.code == ErrorCode::kStorageFull) {
+        spdlog::error("{} {} [{}]: {} ({})", request.method, request.path, request.Header("x-request-id"),
+                      ErrorCodeName(error.code), error.internal_detail);
     }
     return ErrorResponse(error, locale);
+}
+
+}  // namespace
+
+Response Dispatch(const Router& router, Services& services, Request& request) {
+    const auto started = std::chrono::steady_clock::now();
+    auto match = router.Find(request.method, request.path);
+    Response response = Answer(match, services, request);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const std::string_view route = match.route ? std::string_view(match.route->pattern) : std::string_view("unmatched");
+    metrics::CountRequest(request.method, route, response.status, seconds);
+    // The route pattern, never the path or query: they can carry a phone number.
+    logging::AccessLog().info(R"("request_id":"{}","method":"{}","route":"{}","status":{},"ms":{:.1f},"ip":"{}")",
+                                request.Header("x-request-id"), request.method, route, response.status, seconds * 1000,
+                                request.remote_ip);
+    return response;
 }
 
 }  // namespace storecrm::http

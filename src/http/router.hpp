@@ -34,7 +34,9 @@ struct Route {
     std::string tag;      // OpenAPI tag, e.g. "members"
     std::string summary;  // one line, English
     Handler handler;
-    bool allowed_before_password_change = false;  // sign-out, /me, password change
+    // Open before the account is set up (initial password changed, required 2FA enrolled):
+    // sign-out, /me, password change, two-factor setup.
+    bool allowed_before_password_change = false;
     bool staff_only = false;                       // not for API tokens (personal routes)
     std::string request_schema;   // optional JSON Schema (object) text for OpenAPI
     Idempotency idempotency = Idempotency::kNone;  // Idempotency-Key handling (POS retries)

@@ -12,10 +12,14 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <cstdio>
+#include <random>
 #include <thread>
 #include <vector>
 
 #include "common/messages.hpp"
+#include "common/metrics.hpp"
 #include "http/dispatcher.hpp"
 #include "http/json_response.hpp"
 
@@ -60,11 +64,42 @@ Request ToRequest(const bhttp::request<bhttp::string_body>& in, const std::strin
     return out;
 }
 
-bhttp::response<bhttp::string_body> ToBeast(Response&& r, unsigned version, bool keep_alive, bool head) {
+// Same-origin everything; inline style attributes are allowed because Element Plus positions
+// popups with them. No inline script, no eval, no framing (clickjacking on the till).
+constexpr const char* kContentSecurityPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'";
+
+// A caller's own request id is kept when it is a plausible one (a proxy's or a POS's trace id).
+std::string RequestId(std::string_view given) {
+    const bool usable = !given.empty() && given.size() <= 64 && std::all_of(given.begin(), given.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+    });
+    if (usable) return std::string(given);
+    thread_local std::mt19937_64 random{std::random_device{}()};
+    char id[17];
+    std::snprintf(id, sizeof id, "%016llx", static_cast<unsigned long long>(random()));
+    return id;
+}
+
+bool IsLoopback(const std::string& address) {
+    return address == "127.0.0.1" || address == "::1" || address.rfind("::ffff:127.", 0) == 0;
+}
+
+bhttp::response<bhttp::string_body> ToBeast(Response&& r, unsigned version, bool keep_alive, bool head,
+                                            const std::string& request_id, bool hsts) {
     bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(r.status), version};
     out.set(bhttp::field::server, "storecrm");
     if (!r.content_type.empty()) out.set(bhttp::field::content_type, r.content_type);
     for (auto& [name, value] : r.headers) out.insert(name, value);
+    out.set("X-Content-Type-Options", "nosniff");
+    out.set("X-Frame-Options", "DENY");
+    out.set("Referrer-Policy", "same-origin");
+    out.set("Content-Security-Policy", kContentSecurityPolicy);
+    out.set("Permissions-Policy", "camera=(self), microphone=(), geolocation=()");
+    if (hsts) out.set("Strict-Transport-Security", "max-age=31536000");
+    if (!request_id.empty()) out.set("X-Request-Id", request_id);
     if (r.content_type.rfind("application/json", 0) == 0) out.set(bhttp::field::cache_control, "no-store");
     out.keep_alive(keep_alive);
     size_t size = r.body.size();
@@ -103,6 +138,18 @@ struct Server::Impl {
             parser_->body_limit(server_.options.body_limit);
             parser_->header_limit(16 * 1024);
             stream_.expires_after(kIdleKeepAlive);
+            bhttp::async_read_header(stream_, buffer_, *parser_,
+                                     [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+        }
+
+        // File uploads may be larger than any form; the limit is chosen once the target is known.
+        void OnHeader(beast::error_code ec) {
+            if (ec) return OnRead(ec);
+            const auto& message = parser_->get();
+            std::string_view target(message.target().data(), message.target().size());
+            if (message.method() == bhttp::verb::post && target.rfind("/api/v1/imports", 0) == 0) {
+                parser_->body_limit(server_.options.upload_limit);
+            }
             bhttp::async_read(stream_, buffer_, *parser_,
                               [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
         }
@@ -112,12 +159,16 @@ struct Server::Impl {
                 ec == asio::error::connection_reset) {
                 return Close();
             }
+            request_id_ = RequestId("");
             if (ec == bhttp::error::body_limit) {
                 Locale locale = ParseLocale(std::string(parser_->get()[bhttp::field::accept_language]));
+                const bool upload = std::string_view(parser_->get().target().data(), parser_->get().target().size())
+                                        .rfind("/api/v1/imports", 0) == 0;
+                const std::string max = std::to_string((upload ? server_.options.upload_limit : server_.options.body_limit) >> 20) + " MiB";
                 Error e;
                 e.code = ErrorCode::kPayloadTooLarge;
-                e.message = {"error.payload_too_large", {{"max", "1 MiB"}}};
-                e.fields.push_back({"body", {"error.payload_too_large", {{"max", "1 MiB"}}}});
+                e.message = {"error.payload_too_large", {{"max", max}}};
+                e.fields.push_back({"body", {"error.payload_too_large", {{"max", max}}}});
                 // The client may still be sending: closing with unread data would reset the
                 // connection before it reads the answer, so drain the rest after replying.
                 drain_after_reply_ = true;
@@ -133,6 +184,25 @@ struct Server::Impl {
             const bool head = message.method() == bhttp::verb::head;
             Request request = ToRequest(message, remote_ip_);
             request.remote_ip = ClientAddress(remote_ip_, request, server_.options.trusted_proxies);
+            request_id_ = RequestId(request.Header("x-request-id"));
+            request.headers["x-request-id"] = request_id_;
+
+            if (request.path == "/metrics" && request.method == "GET") {
+                // Operators' numbers (route names, volumes): for the local scraper unless opened up.
+                if (!server_.options.metrics_public && !IsLoopback(remote_ip_)) {
+                    return Send(Response::Json(404, R"({"error":{"code":"not_found","message":"Not found","fields":[]}})"),
+                                version, keep_alive, head);
+                }
+                asio::post(server_.workers, [self = shared_from_this(), version, keep_alive, head]() mutable {
+                    Response r;
+                    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+                    r.body = metrics::Render();
+                    asio::post(self->stream_.get_executor(), [self, r = std::move(r), version, keep_alive, head]() mutable {
+                        self->Send(std::move(r), version, keep_alive, head);
+                    });
+                });
+                return;
+            }
 
             if (request.path == "/healthz") {
                 // Answered on the I/O thread: it measures bare HTTP cost, and the database
@@ -174,7 +244,7 @@ struct Server::Impl {
 
         void Send(Response&& response, unsigned version, bool keep_alive, bool head) {
             auto message = std::make_shared<bhttp::response<bhttp::string_body>>(
-                ToBeast(std::move(response), version, keep_alive, head));
+                ToBeast(std::move(response), version, keep_alive, head, request_id_, server_.options.hsts));
             stream_.expires_after(std::chrono::seconds(30));
             bhttp::async_write(stream_, *message,
                                [self = shared_from_this(), message](beast::error_code ec, size_t) {
@@ -212,6 +282,7 @@ struct Server::Impl {
         beast::flat_buffer buffer_;
         std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
         std::string remote_ip_;
+        std::string request_id_;
         bool drain_after_reply_ = false;
         size_t drained_ = 0;
         std::array<char, 16384> drain_buffer_{};

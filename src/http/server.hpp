@@ -25,6 +25,9 @@ struct ServerOptions {
     // PostgreSQL round trip), each holding its thread, so there are enough for groups to fill.
     int write_threads = 16;
     size_t body_limit = 1 << 20;  // 1 MiB: no member form comes near it
+    size_t upload_limit = 50 << 20;  // POST /api/v1/imports: a spreadsheet of members or sales
+    bool metrics_public = false;     // answer /metrics to any address, not only loopback
+    bool hsts = false;               // served over HTTPS (by us or a proxy): tell browsers to stay there
     // Peers (e.g. nginx at 127.0.0.1) whose X-Forwarded-For names the real client. Only these
     // are believed: anyone else could forge the header to dodge the sign-in throttle.
     std::vector<std::string> trusted_proxies;

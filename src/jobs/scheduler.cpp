@@ -2,20 +2,31 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+
 #include "common/clock.hpp"
+#include "common/metrics.hpp"
 
 namespace storecrm::jobs {
 namespace {
 
 constexpr int64_t kLeaseSeconds = 300;  // a job running longer than this may run twice
 
-// A job's run, with an escaping exception turned into a failed outcome.
-Status RunGuarded(const Job& job, storage::Database& db) {
+Status RunCatching(const Job& job, storage::Database& db) {
     try {
         return job.run(db);
     } catch (const std::exception& e) {
         return Error::Internal(e.what());
     }
+}
+
+// A job's run, with an escaping exception turned into a failed outcome, counted for /metrics.
+Status RunGuarded(const Job& job, storage::Database& db) {
+    const auto started = std::chrono::steady_clock::now();
+    Status outcome = RunCatching(job, db);
+    metrics::CountJobRun(job.name, outcome.ok(),
+                         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    return outcome;
 }
 
 }  // namespace

@@ -76,4 +76,11 @@ std::string LocalDate(int64_t at, const std::string& timezone) {
     return buf;
 }
 
+int LocalHour(int64_t at, const std::string& timezone) {
+    auto cal = CalendarAt(at, timezone);
+    if (!cal) return 0;
+    UErrorCode status = U_ZERO_ERROR;
+    return cal->get(UCAL_HOUR_OF_DAY, status);
+}
+
 }  // namespace storecrm::loyalty

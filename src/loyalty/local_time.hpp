@@ -18,6 +18,9 @@ int LocalWeekday(int64_t at, const std::string& timezone);
 // "YYYY-MM-DD" in the store's time zone.
 std::string LocalDate(int64_t at, const std::string& timezone);
 
+// 0–23 in the given time zone.
+int LocalHour(int64_t at, const std::string& timezone);
+
 // True when `policy` is one PointsExpiry understands.
 bool IsExpiryPolicy(const std::string& policy);
 

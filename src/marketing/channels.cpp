@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <sodium.h>
 
+#include "security/sealed_text.hpp"
+
 namespace storecrm::marketing {
 namespace {
 
@@ -41,19 +43,10 @@ std::string HmacHex(const std::string& secret, const std::string& text) {
 }
 
 // RFC 2047 "encoded-word" for a UTF-8 header value.
-std::string EncodedWord(const std::string& text) {
-    std::string b64(sodium_base64_encoded_len(text.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-    sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(text.data()), text.size(),
-                      sodium_base64_VARIANT_ORIGINAL);
-    b64.resize(std::strlen(b64.c_str()));
-    return "=?UTF-8?B?" + b64 + "?=";
-}
+std::string EncodedWord(const std::string& text) { return "=?UTF-8?B?" + security::Base64Encode(text) + "?="; }
 
 std::string Base64Lines(const std::string& text) {
-    std::string b64(sodium_base64_encoded_len(text.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-    sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(text.data()), text.size(),
-                      sodium_base64_VARIANT_ORIGINAL);
-    b64.resize(std::strlen(b64.c_str()));
+    const std::string b64 = security::Base64Encode(text);
     std::string out;
     for (size_t i = 0; i < b64.size(); i += 76) out += b64.substr(i, 76) + "\r\n";
     return out;

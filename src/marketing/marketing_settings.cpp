@@ -3,9 +3,9 @@
 #include <cstring>
 
 #include <nlohmann/json.hpp>
-#include <sodium.h>
 
 #include "marketing/campaign_rules.hpp"
+#include "security/sealed_text.hpp"
 
 namespace storecrm::marketing {
 namespace {
@@ -14,28 +14,9 @@ using nlohmann::json;
 
 constexpr const char* kKey = "settings";
 
-std::string Base64(const std::string& bytes) {
-    std::string out(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-                      sodium_base64_VARIANT_ORIGINAL);
-    out.resize(std::strlen(out.c_str()));
-    return out;
-}
-
-std::string Unbase64(const std::string& text) {
-    std::string out(text.size(), '\0');
-    size_t length = 0;
-    if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(), text.size(), nullptr,
-                          &length, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0) {
-        return "";
-    }
-    out.resize(length);
-    return out;
-}
-
 std::string Reveal(const security::FieldVault& vault, const json& doc, const char* field) {
     if (!doc.contains(field) || !doc[field].is_string()) return "";
-    return vault.Decrypt(Unbase64(doc[field].get<std::string>())).value_or("");
+    return security::OpenText(vault, doc[field].get<std::string>()).value_or("");
 }
 
 }  // namespace
@@ -129,8 +110,8 @@ Status SaveMarketingSettings(storage::Transaction& tx, const security::FieldVaul
     json doc = MarketingSettingsJson(s);
     doc.erase("sms_secret_set");
     doc.erase("smtp_password_set");
-    if (!s.sms_secret.empty()) doc["sms_secret_enc"] = Base64(vault.Encrypt(s.sms_secret));
-    if (!s.smtp_password.empty()) doc["smtp_password_enc"] = Base64(vault.Encrypt(s.smtp_password));
+    if (!s.sms_secret.empty()) doc["sms_secret_enc"] = security::SealText(vault, s.sms_secret);
+    if (!s.smtp_password.empty()) doc["smtp_password_enc"] = security::SealText(vault, s.smtp_password);
     auto r = tx.Exec(
         "INSERT INTO marketing_settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         {kKey, doc.dump()});

@@ -1,5 +1,7 @@
 #include "members/member_repository.hpp"
 
+#include "members/erasure_journal.hpp"
+
 #include <sodium.h>
 
 #include <nlohmann/json.hpp>
@@ -369,6 +371,12 @@ Status MemberRepository::MergeInto(int64_t from, int64_t to, const security::Pri
 }
 
 Status MemberRepository::Anonymize(int64_t member_id, const security::Principal& actor) {
+    // Journalled first: if the commit then fails, a replay erases a member someone asked to erase.
+    STORECRM_TRY(RecordErasure(member_id, NowUnix()));
+    return EraseAgain(member_id, actor);
+}
+
+Status MemberRepository::EraseAgain(int64_t member_id, const security::Principal& actor) {
     STORECRM_TRY(tx_.Exec(
         "UPDATE members SET name = '', name_fold = '', name_pinyin = '', phone_enc = NULL, phone_bidx = NULL, "
         "phone_last4_bidx = NULL, phone_masked = '', email_enc = NULL, email_bidx = NULL, wechat_enc = NULL, "

@@ -55,6 +55,8 @@ public:
     Status MergeInto(int64_t from, int64_t to, const security::Principal& actor);
     // Erases personal data irreversibly; keeps the row, its id and non-personal aggregates.
     Status Anonymize(int64_t member_id, const security::Principal& actor);
+    // The same, without journalling it: replaying the erasure journal after a restore.
+    Status EraseAgain(int64_t member_id, const security::Principal& actor);
 
 private:
     Status WriteSearchKeys(const MemberRecord& record);

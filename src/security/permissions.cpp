@@ -45,6 +45,9 @@ const std::vector<PermissionInfo>& AllPermissions() {
         {"jobs.run", "system", "查看与运行定时任务", "View and run scheduled jobs"},
         {"api_tokens.manage", "system", "管理 API 令牌", "Manage API tokens"},
         {"audit.read", "system", "查看审计日志", "View the audit log"},
+        {"backups.manage", "system", "备份与备份策略", "Back up and set the backup rule"},
+        {"imports.run", "system", "批量导入", "Import files"},
+        {"privacy.manage", "system", "隐私合规与数据保留", "Privacy and data retention"},
     };
     return permissions;
 }

@@ -24,6 +24,7 @@ struct Principal {
     int64_t session_id = 0;
     std::string csrf_token;
     bool must_change_password = false;
+    bool must_enrol_totp = false;  // the role requires two-factor sign-in and it is off
     std::set<std::string, std::less<>> permissions;
     bool all_stores = false;
     std::vector<int64_t> store_ids;

@@ -53,7 +53,9 @@ Result<Authenticated> AuthenticateToken(storage::Transaction& tx, std::string_vi
 Result<Principal> LoadStaffPrincipal(storage::Transaction& tx, int64_t staff_id) {
     auto row = tx.QueryOne(
         "SELECT st.username, st.name, st.role_id, st.must_change_password, st.locale, r.permissions, r.all_stores, "
-        "st.status FROM staff st JOIN roles r ON r.id = st.role_id WHERE st.id = ?",
+        "st.status, st.totp_secret_enc IS NOT NULL, r.code, "
+        "(SELECT value FROM ops_settings WHERE key = 'security.totp_required_roles') "
+        "FROM staff st JOIN roles r ON r.id = st.role_id WHERE st.id = ?",
         {staff_id});
     if (!row.ok()) return row.take_error();
     if (!row->has_value()) return Unauthenticated();
@@ -69,6 +71,8 @@ Result<Principal> LoadStaffPrincipal(storage::Transaction& tx, int64_t staff_id)
     ReadPermissions(r.Text(5), p);
     p.all_stores = r.Int(6) != 0;
     if (r.Text(7) != "active") return Unauthenticated();
+    // The setting is a JSON array of role codes, e.g. ["hq_admin"].
+    p.must_enrol_totp = r.Int(8) == 0 && !r.IsNull(10) && r.Text(10).find('"' + r.Text(9) + '"') != std::string::npos;
     STORECRM_TRY(LoadStores(tx, p));
     return p;
 }

@@ -9,6 +9,7 @@
 #include "security/password.hpp"
 #include "security/session_service.hpp"
 #include "staff/routes.hpp"
+#include "staff/second_factor.hpp"
 #include "staff/staff_service.hpp"
 
 namespace storecrm::staff {
@@ -45,9 +46,13 @@ Result<json> MeJson(RequestContext& ctx, int64_t staff_id, const std::string& cs
     if (!stores.ok()) return stores.take_error();
     json store_list = json::array();
     for (const auto& s : *stores) store_list.push_back({{"id", s.Int(0)}, {"code", s.Text(1)}, {"name", s.Text(2)}});
+    auto totp = ctx.tx.QueryOne("SELECT totp_secret_enc IS NOT NULL FROM staff WHERE id = ?", {staff_id});
+    if (!totp.ok()) return totp.take_error();
     return json{{"user", *user},
                 {"csrf_token", csrf},
                 {"must_change_password", principal->must_change_password},
+                {"totp_enabled", totp->has_value() && (*totp)->Int(0) != 0},
+                {"must_enrol_totp", principal->must_enrol_totp},
                 {"permissions", permissions},
                 {"all_stores", principal->all_stores},
                 {"stores", store_list}};
@@ -58,21 +63,24 @@ Result<http::Response> SignIn(RequestContext& ctx) {
     if (!body.ok()) return body.take_error();
     auto username = body->Text("username", {.required = true, .max_chars = 64});
     auto password = body->Text("password", {.required = true, .max_chars = 1024, .raw = true});
+    auto totp_code = body->Text("totp_code", {.max_chars = 16});
     STORECRM_TRY(body->Finish());
     const std::string name = NormalizeUsername(*username);
     if (!ctx.services.throttle->Allow(ctx.request.remote_ip, name)) {
         return Coded(ErrorCode::kRateLimited, "error.rate_limited");
     }
     auto row = ctx.tx.QueryOne(
-        "SELECT id, password_hash, status, locked_until, failed_attempts, must_change_password FROM staff "
-        "WHERE username = ?",
+        "SELECT id, password_hash, status, locked_until, failed_attempts, must_change_password, totp_secret_enc, "
+        "totp_last_step FROM staff WHERE username = ?",
         {name});
     if (!row.ok()) return row.take_error();
     const int64_t now = NowUnix();
     const auto& policy = ctx.services.sessions;
     if (!row->has_value()) {
-        // Same cost as a real check, so response time does not reveal which usernames exist.
-        security::VerifyPassword(security::HashPassword("timing-equaliser"), *password);
+        // Same cost as a real check (one verification against a hash made once), so response
+        // time does not reveal which usernames exist.
+        static const std::string equaliser = security::HashPassword("timing-equaliser");
+        security::VerifyPassword(equaliser, *password);
         return Coded(ErrorCode::kUnauthenticated, "error.bad_credentials");
     }
     const auto& r = **row;
@@ -84,20 +92,30 @@ Result<http::Response> SignIn(RequestContext& ctx) {
         const int64_t minutes = (r.Int(3) - now + 59) / 60;
         return Coded(ErrorCode::kAccountLocked, "error.account_locked", {{"minutes", std::to_string(minutes)}});
     }
-    if (!security::VerifyPassword(r.Text(1), *password)) {
+    // A wrong password and, once the password is right, a wrong one-time code count alike.
+    bool wrong_code = false;
+    const bool password_ok = security::VerifyPassword(r.Text(1), *password);
+    if (password_ok && !r.IsNull(6)) {
+        if (totp_code->empty()) return Coded(ErrorCode::kTotpRequired, "error.totp_required");
+        auto accepted = AcceptSecondFactor(ctx, staff_id, r.Text(6), r.Int(7), *totp_code);
+        if (!accepted.ok()) return accepted.take_error();
+        wrong_code = !*accepted;
+    }
+    if (!password_ok || wrong_code) {
         const int64_t failures = r.Int(4) + 1;
         const bool lock = failures >= policy.max_failed_attempts;
         STORECRM_TRY(ctx.tx.Exec("UPDATE staff SET failed_attempts = ?, locked_until = ? WHERE id = ?",
                                  {lock ? 0 : failures, lock ? storage::Value(now + policy.lock_seconds) : storage::Value(),
                                   staff_id}));
         STORECRM_TRY(ctx.Audit({"session.sign_in_failed", "staff", std::to_string(staff_id),
-                                json{{"locked", lock}, {"failures", failures}}.dump()}));
+                                json{{"locked", lock}, {"failures", failures}, {"second_factor", wrong_code}}.dump()}));
         // The failure count must survive the error response, so commit it here.
         STORECRM_TRY(ctx.tx.Commit());
         if (lock) {
             return Coded(ErrorCode::kAccountLocked, "error.account_locked",
                          {{"minutes", std::to_string(policy.lock_seconds / 60)}});
         }
+        if (wrong_code) return Coded(ErrorCode::kTotpInvalid, "error.totp_invalid");
         return Coded(ErrorCode::kUnauthenticated, "error.bad_credentials");
     }
     if (r.Text(2) != "active") return Coded(ErrorCode::kForbidden, "error.account_disabled");
@@ -214,7 +232,7 @@ void RegisterSessionRoutes(http::Router& router) {
     router.Add({.method = "POST", .pattern = "/api/v1/session", .permission = http::kPublic, .tx = TxMode::kWrite,
                 .tag = "session", .summary = "Sign in with username and password; sets the session cookie",
                 .handler = SignIn,
-                .request_schema = R"({"type":"object","required":["username","password"],"properties":{"username":{"type":"string"},"password":{"type":"string"}}})"});
+                .request_schema = R"({"type":"object","required":["username","password"],"properties":{"username":{"type":"string"},"password":{"type":"string"},"totp_code":{"type":"string"}}})"});
     router.Add({.method = "DELETE", .pattern = "/api/v1/session", .permission = http::kSignedIn, .tx = TxMode::kWrite,
                 .tag = "session", .summary = "Sign out", .handler = SignOut, .allowed_before_password_change = true,
                 .staff_only = true});

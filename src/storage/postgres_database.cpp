@@ -26,6 +26,13 @@ Error PostgresError(PGconn* conn, const PGresult* result, std::string_view what)
         e.internal_detail = detail;
         return e;
     }
+    if (sqlstate == "53100") {  // disk_full
+        Error e;
+        e.code = ErrorCode::kStorageFull;
+        e.message = {"error.storage_full", {}};
+        e.internal_detail = detail;
+        return e;
+    }
     // Lock not available, serialization failure, deadlock, cancelled by lock_timeout, too many
     // connections, or the connection itself gone: the caller may retry.
     if (sqlstate == "55P03" || sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "57014" ||

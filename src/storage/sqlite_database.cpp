@@ -17,6 +17,13 @@ Error SqliteError(sqlite3* db, int rc, std::string_view what) {
     std::string detail = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
     int primary = rc & 0xff;
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Error::Busy(detail);
+    if (primary == SQLITE_FULL) {
+        Error e;
+        e.code = ErrorCode::kStorageFull;
+        e.message = {"error.storage_full", {}};
+        e.internal_detail = detail;
+        return e;
+    }
     if (primary == SQLITE_CONSTRAINT) {
         Error e;
         e.code = ErrorCode::kConflict;

@@ -25,8 +25,11 @@ function freePort() {
 
 export class TestServer {
   // backend: 'sqlite' forces SQLite even in the PostgreSQL pass (a copy test needs both).
-  constructor({ demo = false, demoMembers = 300, demoSalesMonths = 3, args = [], env = {}, backend = BACKEND } = {}) {
+  // parentDir: where the server's temporary directory (SQLite file, key) is made (default: the
+  // system's temporary directory; the full-disk test uses a small tmpfs).
+  constructor({ demo = false, demoMembers = 300, demoSalesMonths = 3, args = [], env = {}, backend = BACKEND, parentDir } = {}) {
     this.demo = demo;
+    this.parentDir = parentDir;
     this.demoMembers = demoMembers;
     this.demoSalesMonths = demoSalesMonths;
     this.requestedBackend = backend;
@@ -35,7 +38,7 @@ export class TestServer {
   }
 
   async start() {
-    this.dir = mkdtempSync(path.join(tmpdir(), 'storecrm-test-'));
+    this.dir = mkdtempSync(path.join(this.parentDir || tmpdir(), 'storecrm-test-'));
     this.keyFile = path.join(this.dir, 'storecrm.key');
     this.backend = this.requestedBackend;
     if (this.backend === 'postgres') {
@@ -49,7 +52,8 @@ export class TestServer {
     if (this.demo) {
       this.cli('demo', '--members', String(this.demoMembers), '--sales-months', String(this.demoSalesMonths));
     } else {
-      this.cli('init', '--admin-user', 'admin', '--admin-password', ADMIN_PASSWORD);
+      // Tests sign the admin in by password; two-factor sign-in has tests of its own.
+      this.cli('init', '--admin-user', 'admin', '--admin-password', ADMIN_PASSWORD, '--totp-roles', 'none');
     }
     await this.launch();
     return this;
@@ -61,7 +65,12 @@ export class TestServer {
     this.log = '';
     // STORECRM_WEB_ROOT serves a freshly built web/dist without re-embedding it in the binary.
     const webRoot = process.env.STORECRM_WEB_ROOT ? ['--web-root', process.env.STORECRM_WEB_ROOT] : [];
-    this.proc = spawn(BIN, ['serve', '--db', this.db, '--key-file', this.keyFile, '--port', String(this.port), '--address', '127.0.0.1', ...webRoot, ...this.args], {
+    // Backups and the erasure journal stay in the test's own folder (on PostgreSQL they would
+    // default to ./data, shared by every server of the run).
+    this.backupDir = path.join(this.dir, 'backups');
+    this.erasureJournal = path.join(this.dir, 'erasures.jsonl');
+    const opsFiles = ['--backup-dir', this.backupDir, '--erasure-journal', this.erasureJournal];
+    this.proc = spawn(BIN, ['serve', '--db', this.db, '--key-file', this.keyFile, '--port', String(this.port), '--address', '127.0.0.1', ...opsFiles, ...webRoot, ...this.args], {
       env: { ...process.env, ...this.env, ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -83,6 +92,23 @@ export class TestServer {
     this.proc.kill('SIGTERM');
     await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
     if (this.proc.exitCode === null) this.proc.kill('SIGKILL');
+  }
+
+  // kill -9, then wait until the process has exited (not for any HTTP answer).
+  async kill9() {
+    if (!this.proc || this.proc.exitCode !== null || this.proc.signalCode !== null) return;
+    const exited = new Promise((r) => this.proc.once('exit', r));
+    this.proc.kill('SIGKILL');
+    await exited;
+  }
+
+  // Runs one SQL statement on the server's database with the sqlite3 / psql CLI (for invariant
+  // checks the API does not expose); rows are lines, columns separated by `|`.
+  sql(statement) {
+    const out = this.backend === 'postgres'
+      ? execFileSync('psql', [this.db, '-At', '-F', '|', '-v', 'ON_ERROR_STOP=1', '-c', statement], { stdio: 'pipe' })
+      : execFileSync('sqlite3', ['-separator', '|', this.db, statement], { stdio: 'pipe' });
+    return out.toString().trim();
   }
 
   async stop() {

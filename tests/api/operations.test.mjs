@@ -1,0 +1,207 @@
+// Operations and security as an administrator meets them: two-factor sign-in, backups taken
+// while serving and restored by the CLI (with erasures replayed), the audit log's hash chain,
+// /metrics, security headers and request ids, and the data-retention preview.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { TestServer, BACKEND, fieldError } from '../support/server.mjs';
+
+let server;
+let admin;
+let store;
+
+// RFC 6238 with HMAC-SHA-1, as an authenticator app computes it, from the base32 secret.
+function totp(secret, unixSeconds) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of secret) bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(unixSeconds / 30)));
+  const h = createHmac('sha1', key).update(counter).digest();
+  const o = h[h.length - 1] & 15;
+  return String((h.readUInt32BE(o) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
+
+async function serverNow() {
+  const r = await server.client().post('/api/v1/test/clock', { advance_seconds: 1 });
+  return Math.floor(Date.parse(r.body.now) / 1000);
+}
+
+before(async () => {
+  server = await new TestServer({ args: ['--test-clock'] }).start();
+  admin = await server.signIn('admin', undefined, { lang: 'en' });
+  store = (await admin.post('/api/v1/stores', { code: 'OPS', name: '运维店', type: 'direct', region: '华东' })).body.id;
+});
+after(() => server.stop());
+
+test('a role that requires two factors enrols, then signs in only with a fresh code or a recovery code', async () => {
+  const badRole = await admin.put('/api/v1/security/settings', { totp_required_roles: ['no_such_role'] });
+  assert.equal(badRole.status, 400);
+  assert.equal(fieldError(badRole, 'totp_required_roles[0]'), 'No such role');
+  const set = await admin.put('/api/v1/security/settings', { totp_required_roles: ['hq_admin'] });
+  assert.equal(set.status, 204, set.text);
+
+  const blocked = await admin.get('/api/v1/members');
+  assert.equal(blocked.status, 403);
+  assert.equal(blocked.body.error.code, 'totp_enrolment_required');
+  const me = await admin.get('/api/v1/me');
+  assert.equal(me.body.must_enrol_totp, true);
+  assert.equal(me.body.totp_enabled, false);
+
+  const setup = await admin.post('/api/v1/me/totp/setup');
+  assert.equal(setup.status, 200, setup.text);
+  assert.match(setup.body.secret, /^[A-Z2-7]{32}$/);
+  assert.ok(setup.body.otpauth_uri.startsWith('otpauth://totp/storecrm:admin?secret=' + setup.body.secret));
+  assert.match(setup.body.qr_svg, /^<\?xml|^<svg/);
+  const wrong = await admin.post('/api/v1/me/totp/enable', { code: '000000' === totp(setup.body.secret, await serverNow()) ? '111111' : '000000' });
+  assert.equal(wrong.status, 400);
+  assert.equal(fieldError(wrong, 'code'), 'The code does not match');
+  const enableCode = totp(setup.body.secret, await serverNow());
+  const enabled = await admin.post('/api/v1/me/totp/enable', { code: enableCode });
+  assert.equal(enabled.status, 200, enabled.text);
+  assert.equal(enabled.body.recovery_codes.length, 10);
+  assert.equal(new Set(enabled.body.recovery_codes).size, 10);
+  assert.equal((await admin.get('/api/v1/members')).status, 200);
+  const cannotDisable = await admin.request('DELETE', '/api/v1/me/totp', { password: 'Store@2026' });
+  assert.equal(cannotDisable.status, 403);
+
+  const c = server.client({ lang: 'en' });
+  const noCode = await c.post('/api/v1/session', { username: 'admin', password: 'Store@2026' });
+  assert.equal(noCode.status, 401);
+  assert.equal(noCode.body.error.code, 'totp_required');
+  assert.equal(noCode.headers.get('set-cookie'), null);
+  // The code used to enable is spent: the same 30-second step is refused.
+  const replay = await c.post('/api/v1/session', { username: 'admin', password: 'Store@2026', totp_code: enableCode });
+  assert.equal(replay.status, 401);
+  assert.equal(replay.body.error.code, 'totp_invalid');
+  // A wrong password with a good code still says only "wrong credentials".
+  await server.client().post('/api/v1/test/clock', { advance_seconds: 30 });
+  const badPassword = await c.post('/api/v1/session', { username: 'admin', password: 'nope', totp_code: totp(setup.body.secret, await serverNow()) });
+  assert.equal(badPassword.body.error.code, 'unauthenticated');
+  const good = await c.post('/api/v1/session', { username: 'admin', password: 'Store@2026', totp_code: totp(setup.body.secret, await serverNow()) });
+  assert.equal(good.status, 200, good.text);
+  assert.equal(good.body.totp_enabled, true);
+  assert.equal(good.body.must_enrol_totp, false);
+
+  const recovery = enabled.body.recovery_codes[3];
+  const withRecovery = await server.client().post('/api/v1/session', { username: 'admin', password: 'Store@2026', totp_code: recovery.toUpperCase().replace('-', ' ') });
+  assert.equal(withRecovery.status, 200, withRecovery.text);
+  const again = await server.client().post('/api/v1/session', { username: 'admin', password: 'Store@2026', totp_code: recovery });
+  assert.equal(again.status, 401);
+  const audit = await admin.get('/api/v1/audit?action=session.recovery_code_used');
+  assert.equal(audit.body.items.length, 1);
+
+  // An admin resets a lost phone; the policy is lifted again for the rest of the suite.
+  assert.equal((await admin.put('/api/v1/security/settings', { totp_required_roles: [] })).status, 204);
+  const reset = await admin.request('DELETE', '/api/v1/staff/1/totp');
+  assert.equal(reset.status, 204);
+  const plain = await server.client().post('/api/v1/session', { username: 'admin', password: 'Store@2026' });
+  assert.equal(plain.status, 200, plain.text);
+  assert.equal(plain.body.totp_enabled, false);
+});
+
+test('every answer carries security headers and a request id; /metrics counts requests by route', async () => {
+  const r = await admin.get('/api/v1/me', { headers: { 'X-Request-Id': 'pos-trace-42' } });
+  assert.equal(r.headers.get('x-request-id'), 'pos-trace-42');
+  const csp = r.headers.get('content-security-policy');
+  assert.match(csp, /default-src 'self'/);
+  assert.match(csp, /frame-ancestors 'none'/);
+  assert.doesNotMatch(csp, /unsafe-eval/);
+  assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+  assert.equal(r.headers.get('x-frame-options'), 'DENY');
+  const generated = await admin.get('/api/v1/me', { headers: { 'X-Request-Id': 'bad id with spaces' } });
+  assert.match(generated.headers.get('x-request-id'), /^[0-9a-f]{16}$/);
+  const page = await fetch(server.base + '/');
+  assert.match(page.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+
+  const metrics = await fetch(server.base + '/metrics');
+  assert.equal(metrics.status, 200);
+  assert.match(metrics.headers.get('content-type'), /text\/plain; version=0.0.4/);
+  const text = await metrics.text();
+  const count = Number(text.match(/storecrm_http_requests_total\{method="GET",route="\/api\/v1\/me",status="200"\} (\d+)/)?.[1]);
+  assert.ok(count >= 2, text.slice(0, 500));
+  assert.match(text, /storecrm_http_request_duration_seconds_bucket\{route="\/api\/v1\/me",le="\+Inf"\} \d+/);
+  assert.match(text, /storecrm_outbox_messages\{state="queued"\} \d+/);
+  assert.match(text, /storecrm_db_transaction_seconds_count\{mode="read"\} \d+/);
+  // The access log is JSON lines naming the route pattern, never the path with its ids.
+  const line = server.log.split('\n').find((l) => l.includes('"request_id":"pos-trace-42"'));
+  const entry = JSON.parse(line);
+  assert.equal(entry.route, '/api/v1/me');
+  assert.equal(entry.status, 200);
+  assert.equal(entry.logger, 'access');
+});
+
+test('the audit log refuses changes and its chain names the first entry someone altered', async () => {
+  await admin.put('/api/v1/me/locale', { locale: 'en' });
+  await server.client().post('/api/v1/test/clock', { advance_seconds: 6 });
+  assert.equal((await admin.post('/api/v1/jobs/audit.seal/run')).status, 200);
+  const verified = await admin.get('/api/v1/audit/verify');
+  assert.equal(verified.status, 200);
+  assert.equal(verified.body.ok, true, JSON.stringify(verified.body));
+  assert.ok(verified.body.checked >= 5);
+  assert.ok(verified.body.unsealed <= 1);  // the run-now request's own audit entry, written after the seal
+  if (BACKEND !== 'sqlite') return;  // the tampering below edits the SQLite file directly
+  assert.throws(() => execFileSync('sqlite3', [server.db, "UPDATE audit_log SET actor_name = 'x' WHERE id = 2"], { stdio: 'pipe' }), /append-only/);
+  assert.throws(() => execFileSync('sqlite3', [server.db, 'DELETE FROM audit_log WHERE id = 2'], { stdio: 'pipe' }), /append-only/);
+  execFileSync('sqlite3', [server.db, "DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor_name = 'mallory' WHERE id = 3"]);
+  const broken = await admin.get('/api/v1/audit/verify');
+  assert.equal(broken.body.ok, false);
+  assert.equal(broken.body.first_broken_id, 3);
+});
+
+test('a backup taken while serving restores by the CLI, and an erasure made after it stays erased', async () => {
+  const member = (await admin.post('/api/v1/members', { home_store_id: store, phone: '13911112222', name: '备份测试' })).body;
+  const kept = (await admin.post('/api/v1/members', { home_store_id: store, phone: '13911113333', name: '留下的人' })).body;
+  const taken = await admin.post('/api/v1/system/backups');
+  assert.equal(taken.status, 201, taken.text);
+  assert.match(taken.body.item.name, BACKEND === 'sqlite' ? /^storecrm-\d{8}-\d{6}\.db$/ : /^storecrm-\d{8}-\d{6}\.dump$/);
+  assert.deepEqual(taken.body.item.keep, ['daily', 'weekly', 'monthly']);
+  const list = await admin.get('/api/v1/system/backups');
+  assert.equal(list.body.items[0].name, taken.body.item.name);
+  assert.equal(list.body.last_run.ok, true);
+  assert.ok(list.body.items[0].size_bytes > 10000);
+
+  const erased = await admin.post(`/api/v1/members/${member.id}/anonymize`, { confirm: true });
+  assert.equal(erased.status, 200, erased.text);
+  await server.stopProcess();
+  const file = path.join(list.body.directory, taken.body.item.name);
+  assert.ok(existsSync(file));
+  // Refuses to overwrite without --force, then restores and replays the erasure journal.
+  const journal = ['--erasure-journal', server.erasureJournal];
+  assert.throws(() => server.cli('restore', '--from', file, ...journal), /not empty|--force/);
+  const out = server.cli('restore', '--from', file, '--force', ...journal);
+  assert.match(out, /1 members erased again/);
+  await server.launch();
+  admin = await server.signIn('admin', undefined, { lang: 'en' });
+  const back = await admin.get(`/api/v1/members/${member.id}`);
+  assert.equal(back.body.status, 'anonymized');
+  assert.equal(back.body.name, '');
+  const other = await admin.get(`/api/v1/members/${kept.id}`);
+  assert.equal(other.body.status, 'active');
+  assert.equal(other.body.name, '留下的人');
+});
+
+test('the retention rule is off by default and previews the long-inactive members it would take', async () => {
+  const rule = await admin.get('/api/v1/privacy/retention');
+  assert.deepEqual({ enabled: rule.body.enabled, inactive_years: rule.body.inactive_years }, { enabled: false, inactive_years: 3 });
+  const none = await admin.get('/api/v1/privacy/retention/preview');
+  assert.equal(none.body.total, 0);
+  const bad = await admin.put('/api/v1/privacy/retention', { enabled: true, inactive_years: 0 });
+  assert.equal(bad.status, 400);
+  assert.ok(fieldError(bad, 'inactive_years'));
+  // Four years later, with nobody active since, every active member is a candidate.
+  for (let year = 0; year < 4; year++) await server.client().post('/api/v1/test/clock', { advance_seconds: 366 * 86400 });
+  admin = await server.signIn('admin', undefined, { lang: 'en' });
+  const later = await admin.get('/api/v1/privacy/retention/preview');
+  const active = (await admin.get('/api/v1/members?status=active')).body.total;
+  assert.equal(later.body.total, active);
+  assert.ok(later.body.items.every((m) => m.name.endsWith('****')));
+  assert.equal((await admin.put('/api/v1/privacy/retention', { enabled: true, inactive_years: 3 })).status, 204);
+  assert.equal((await admin.post('/api/v1/jobs/privacy.retention/run')).status, 200);
+  assert.equal((await admin.get('/api/v1/members?status=active')).body.total, 0);
+  assert.equal((await admin.get('/api/v1/privacy/retention')).body.last_run.anonymised, active);
+});
