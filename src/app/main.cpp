@@ -29,6 +29,7 @@
 #include "common/metrics.hpp"
 #include "marketing/member_values.hpp"
 #include "members/erasure_journal.hpp"
+#include "ops/imports.hpp"
 #include "ops/ops.hpp"
 #include "marketing/routes.hpp"
 #include "jobs/scheduler.hpp"
@@ -146,6 +147,7 @@ int Serve(const CommonOptions& o, http::ServerOptions server_options, const std:
         spdlog::error("erasure journal: {}", replayed.error().internal_detail);
         return 1;
     }
+    if (auto s = ops::FailInterruptedImports(*db); !s.ok()) spdlog::warn("imports: {}", s.error().internal_detail);
     security::LoginThrottle throttle(60, 20, std::chrono::minutes(5));
     // Instance identity for job leases: host, process and a random part (pids repeat).
     char host[256] = {0};
@@ -175,6 +177,7 @@ int Serve(const CommonOptions& o, http::ServerOptions server_options, const std:
     scheduler.Start(job_interval > 0 ? std::chrono::milliseconds(200) : std::chrono::milliseconds(5000));
     spdlog::info("storecrm serving {} on http://{}:{}", db->Describe(), server_options.address, server_options.port);
     const bool served = server.Run();
+    ops::StopImports();
     scheduler.Stop();
     analytics_loader.join();
     return served ? 0 : 1;

@@ -1,5 +1,6 @@
 #include "app/wiring.hpp"
 
+
 #include <filesystem>
 
 #include <spdlog/spdlog.h>
@@ -8,6 +9,7 @@
 #include "loyalty/behaviour.hpp"
 #include "loyalty/routes.hpp"
 #include "members/routes.hpp"
+#include "ops/imports.hpp"
 #include "members/member_service.hpp"
 #include "sales/routes.hpp"
 #include "sales/sale_service.hpp"
@@ -42,6 +44,7 @@ http::Router BuildRouter(const ops::OpsConfig& ops_config) {
     staff::RegisterAuditRoutes(router);
     staff::RegisterTwoFactorRoutes(router);
     ops::RegisterOpsRoutes(router, ops_config);
+    ops::RegisterImportRoutes(router);
     members::RegisterMemberRoutes(router);
     members::RegisterTagRoutes(router);
     members::RegisterCustomFieldRoutes(router);

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "catalog/products.hpp"
+#include "catalog/product_import.hpp"
 #include "catalog/routes.hpp"
 #include "common/clock.hpp"
 #include "common/csv.hpp"
@@ -189,16 +190,26 @@ Result<http::Response> UpdateProduct(RequestContext& ctx) {
     return http::JsonOk(ProductJson(**saved));
 }
 
-// POST /products/import (text/csv): columns sku, name, price (fen) or price_yuan, and
-// optionally barcode, category (a category name), status. A row whose SKU exists updates that
-// product. Every problem is reported as rows[N].column; nothing is written unless all rows
-// pass. ?dry_run=1 only checks.
-Result<http::Response> ImportProducts(RequestContext& ctx) {
-    auto rows = ParseCsv(ctx.request.body);
-    if (!rows || rows->empty()) return Error::Field("file", "field.required");
-    std::map<std::string, size_t> column;
-    for (size_t i = 0; i < (*rows)[0].size(); ++i) column[FoldText((*rows)[0][i])] = i;
-    if (!column.count("sku") || !column.count("name") || (!column.count("price") && !column.count("price_yuan"))) {
+}  // namespace
+
+const std::vector<ColumnAlias>& ProductColumns() {
+    static const std::vector<ColumnAlias> known = {
+        {"sku", {"商品编码", "货号", "编码"}},
+        {"name", {"名称", "商品名称", "品名"}},
+        {"price", {"价格（分）", "price_fen"}},
+        {"price_yuan", {"价格", "售价", "单价", "零售价"}},
+        {"barcode", {"条码", "条形码"}},
+        {"category", {"类别", "分类", "品类"}},
+        {"status", {"状态"}},
+    };
+    return known;
+}
+
+Status ImportProductRows(RequestContext& ctx, const std::vector<CsvRow>& rows, ImportSink& sink, bool write,
+                         int64_t* created) {
+    if (rows.empty()) return Error::Field("file", "field.required");
+    const Columns columns(rows[0], ProductColumns());
+    if (!columns.Has("sku") || !columns.Has("name") || (!columns.Has("price") && !columns.Has("price_yuan"))) {
         return Error::Field("file", "field.required_columns");
     }
     auto categories = ctx.tx.Query("SELECT id, name FROM product_categories");
@@ -206,34 +217,31 @@ Result<http::Response> ImportProducts(RequestContext& ctx) {
     std::map<std::string, int64_t> category_ids;
     for (const auto& r : *categories) category_ids[FoldText(r.Text(1))] = r.Int(0);
 
-    std::vector<FieldError> errors;
     std::vector<std::pair<Product, bool>> plan;  // product, creating
     std::map<std::string, size_t> seen_sku;
-    for (size_t n = 1; n < rows->size() && errors.size() < 200; ++n) {
-        const auto& row = (*rows)[n];
-        auto cell = [&](const char* name) -> std::optional<std::string> {
-            auto it = column.find(name);
-            if (it == column.end() || it->second >= row.size()) return std::nullopt;
-            return row[it->second];
-        };
+    for (size_t n = 1; n < rows.size(); ++n) {
+        const auto& row = rows[n];
+        const size_t row_number = n + 1;
+        if (sink.progress) sink.progress(static_cast<int64_t>(n));
+        auto cell = [&](const char* name) { return columns.Cell(row, name); };
         json object = {{"sku", cell("sku").value_or("")}, {"name", cell("name").value_or("")}};
-        if (auto barcode = cell("barcode")) object["barcode"] = *barcode;
+        if (auto barcode = cell("barcode"); barcode && !barcode->empty()) object["barcode"] = *barcode;
         if (auto status = cell("status"); status && !status->empty()) object["status"] = *status;
-        const std::string prefix = "rows[" + std::to_string(n + 1) + "]";
-        auto price_text = cell("price_yuan") ? cell("price_yuan") : cell("price");
+        const bool yuan = columns.Has("price_yuan");
+        auto price_text = yuan ? cell("price_yuan") : cell("price");
         try {
             size_t used = 0;
             const double value = std::stod(price_text.value_or(""), &used);
             if (used != price_text->size()) throw std::invalid_argument("price");
-            object["price"] = cell("price_yuan") ? static_cast<int64_t>(value * 100 + 0.5) : static_cast<int64_t>(value);
+            object["price"] = yuan ? static_cast<int64_t>(value * 100 + 0.5) : static_cast<int64_t>(value);
         } catch (...) {
-            errors.push_back({prefix + ".price", {"field.must_be_number", {}}});
+            sink.AddRowError(row_number, yuan ? "price_yuan" : "price", {"field.must_be_number", {}});
             continue;
         }
         if (auto category = cell("category"); category && !category->empty()) {
             auto it = category_ids.find(FoldText(*category));
             if (it == category_ids.end()) {
-                errors.push_back({prefix + ".category", {"field.not_found", {}}});
+                sink.AddRowError(row_number, "category", {"field.not_found", {}});
                 continue;
             }
             object["category_id"] = it->second;
@@ -246,32 +254,55 @@ Result<http::Response> ImportProducts(RequestContext& ctx) {
         http::BodyReader reader(object);
         auto status = ReadProduct(reader, true, p);
         if (!status.ok()) {
-            for (const auto& f : status.error().fields) errors.push_back({prefix + "." + f.field, f.message});
+            sink.AddRowErrors(row_number, status.error().fields);
             continue;
         }
         if (!seen_sku.emplace(p.sku, n).second) {
-            errors.push_back({prefix + ".sku", {"field.sku_taken", {}}});
+            sink.AddRowError(row_number, "sku", {"field.sku_taken", {}});
             continue;
         }
         auto unique = CheckUnique(ctx.tx, p);
         if (!unique.ok()) {
-            errors.push_back({prefix + "." + unique.error().fields.at(0).field, unique.error().fields.at(0).message});
+            if (unique.error().fields.empty()) return unique;
+            sink.AddRowErrors(row_number, unique.error().fields);
             continue;
         }
         plan.emplace_back(p, creating);
     }
-    if (!errors.empty()) return Error::Validation(std::move(errors));
-    int64_t created = 0, updated = 0;
-    const bool dry_run = ctx.request.QueryParam("dry_run").value_or("") == "1";
+    if (!sink.errors.empty()) return Ok();
     for (auto& [product, creating] : plan) {
-        if (!dry_run) STORECRM_TRY(SaveProduct(ctx.tx, product, creating));
-        (creating ? created : updated) += 1;
+        if (write) STORECRM_TRY(SaveProduct(ctx.tx, product, creating));
+        if (creating) ++*created;
+        ++sink.written;
     }
-    if (!dry_run) {
+    if (write) {
         STORECRM_TRY(ctx.Audit({"product.import", "product", "",
-                                json({{"created", created}, {"updated", updated}}).dump()}));
+                                json({{"created", *created}, {"updated", sink.written - *created}}).dump()}));
     }
-    return http::JsonOk({{"created", created}, {"updated", updated}, {"dry_run", dry_run}, {"errors", json::array()}});
+    return Ok();
+}
+
+std::vector<CsvRow> ProductImportTemplate() {
+    return {{"sku", "name", "price_yuan", "barcode", "category", "status"},
+            {"SKU001", "经典白T恤", "99.00", "6901234567890", "", "active"}};
+}
+
+namespace {
+
+// POST /products/import (text/csv): columns sku, name, price (fen) or price_yuan, and
+// optionally barcode, category (a category name), status. A row whose SKU exists updates that
+// product. Every problem is reported as rows[N].column; nothing is written unless all rows
+// pass. ?dry_run=1 only checks.
+Result<http::Response> ImportProducts(RequestContext& ctx) {
+    auto rows = ParseCsv(ctx.request.body);
+    if (!rows || rows->empty()) return Error::Field("file", "field.required");
+    const bool dry_run = ctx.request.QueryParam("dry_run").value_or("") == "1";
+    ImportSink sink;
+    int64_t created = 0;
+    STORECRM_TRY(ImportProductRows(ctx, *rows, sink, !dry_run, &created));
+    if (!sink.errors.empty()) return Error::Validation(std::move(sink.errors));
+    return http::JsonOk(
+        {{"created", created}, {"updated", sink.written - created}, {"dry_run", dry_run}, {"errors", json::array()}});
 }
 
 // Categories: a small tree, returned whole.
