@@ -7,6 +7,8 @@
 #include "common/logging.hpp"
 #include "common/metrics.hpp"
 #include "http/json_response.hpp"
+#include "http/list_export.hpp"
+#include "security/rate_limiter.hpp"
 #include "security/session_service.hpp"
 
 namespace storecrm::http {
@@ -21,8 +23,22 @@ Error Coded(ErrorCode code, const char* key) {
     return e;
 }
 
+// Public pages (the member's own pages, surveys, unsubscribe) per address, sign-in aside (it
+// has its own throttle); exports per caller: each reads up to 100,000 rows.
+security::RateLimiter& PublicLimiter() {
+    static security::RateLimiter limiter(300);
+    return limiter;
+}
+security::RateLimiter& ExportLimiter() {
+    static security::RateLimiter limiter(30);
+    return limiter;
+}
+
 Result<Response> Run(const Route& route, Services& services, Request& request, Locale& locale,
                      bool header_locale) {
+    if (route.permission == kPublic && route.pattern != "/api/v1/session" && !PublicLimiter().Allow(request.remote_ip)) {
+        return Coded(ErrorCode::kRateLimited, "error.rate_limited");
+    }
     auto idempotency_key = ReadIdempotencyKey(request, route.idempotency);
     if (!idempotency_key.ok()) return idempotency_key.take_error();
     std::optional<std::unique_ptr<InFlightKey>> in_flight;
@@ -101,6 +117,12 @@ Result<Response> Run(const Route& route, Services& services, Request& request, L
     }
     auto result = route.handler(context);
     if (!result.ok()) return result;
+    if (request.method == "GET" && WantsListExport(request, *result)) {
+        const std::string caller = std::string(context.principal.KindName()) + ":" + std::to_string(context.principal.id);
+        if (!ExportLimiter().Allow(caller)) return Coded(ErrorCode::kRateLimited, "error.rate_limited");
+        result = ExportList(route, context, request);
+        if (!result.ok()) return result;
+    }
     if (*idempotency_key) STORECRM_TRY(StoreResponse(tx, owner, **idempotency_key, fingerprint, *result));
     if (!read_only) STORECRM_TRY(tx.Commit());
     tx_result->reset();  // hand the connection back before the follow-up writes below

@@ -205,3 +205,43 @@ test('the retention rule is off by default and previews the long-inactive member
   assert.equal((await admin.get('/api/v1/members?status=active')).body.total, 0);
   assert.equal((await admin.get('/api/v1/privacy/retention')).body.last_run.anonymised, active);
 });
+
+test('any list downloads as CSV or Excel with formula-like cells defused, and each export is audited', async () => {
+  const csvInjection = '=SUM(A1:A9)*cmd|calc';
+  const m = await admin.post('/api/v1/members', { home_store_id: store, phone: '13911114444', name: '导出测试', notes: csvInjection });
+  assert.equal(m.status, 201, m.text);
+  const stores = await admin.get('/api/v1/stores?format=csv');
+  assert.equal(stores.status, 200);
+  assert.match(stores.headers.get('content-disposition'), /attachment; filename="stores-\d{4}-\d{2}-\d{2}\.csv"/);
+  const lines = stores.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+  assert.ok(lines[0].split(',').includes('"code"'), lines[0]);
+  assert.equal(lines.length - 1, (await admin.get('/api/v1/stores')).body.total);
+  // Every page, not just the first: 25 tags over a page size of 20.
+  for (let i = 0; i < 25; i++) await admin.post('/api/v1/tags', { name: `导出标签${i}` });
+  const tagCount = (await admin.get('/api/v1/tags?limit=1')).body.total;
+  const tags = await admin.get('/api/v1/tags?format=csv&limit=5');
+  assert.equal(tags.text.trim().split('\r\n').length - 1, tagCount);
+  const timeline = await admin.get(`/api/v1/members/${m.body.id}/history?format=csv`);
+  assert.equal(timeline.status, 200);
+  assert.ok(timeline.text.includes(`"'${csvInjection}"`), timeline.text.slice(0, 400));
+  const excel = await fetch(`${server.base}/api/v1/stores?format=xlsx`, { headers: { Cookie: admin.cookie } });
+  assert.match(excel.headers.get('content-type'), /spreadsheetml/);
+  assert.equal(Buffer.from(await excel.arrayBuffer()).subarray(0, 2).toString(), 'PK');
+  const audit = await admin.get('/api/v1/audit?action=list.export');
+  assert.ok(audit.body.items.length >= 4);
+  const storesExport = audit.body.items.find((a) => a.entity === 'stores');
+  const detail = typeof storesExport.detail === 'string' ? JSON.parse(storesExport.detail) : storesExport.detail;
+  assert.equal(detail.route, '/api/v1/stores');
+});
+
+test('public pages are rate-limited per address', async () => {
+  const c = server.client({ lang: 'en' });
+  let limited = null;
+  for (let i = 0; i < 320 && !limited; i++) {
+    const r = await c.get('/api/v1/public/unsubscribe/not-a-token');
+    if (r.status === 429) limited = { i, r };
+  }
+  assert.ok(limited, 'never limited');
+  assert.ok(limited.i >= 290, `limited after ${limited.i}`);
+  assert.equal(limited.r.body.error.code, 'rate_limited');
+});
