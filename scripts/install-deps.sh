@@ -9,7 +9,7 @@ packages=(
   libsodium-dev libicu-dev libhowardhinnant-date-dev libtomlplusplus-dev
   libcli11-dev libspdlog-dev libfmt-dev libroaring-dev libcurl4-openssl-dev python3-aiosmtpd
   libqrencode-dev libpng-dev libhpdf-dev libxlsxwriter-dev liboath-dev libzip-dev libexpat1-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
   chromium fonts-noto-cjk
   postgresql
 )
