@@ -5,7 +5,7 @@ DB ?= ./data/storecrm.db
 PORT ?= 8080
 STORECRM := $(BUILD)/storecrm
 
-.PHONY: all deps web build run test test-unit test-api test-e2e bench clean
+.PHONY: all deps web build run test test-unit test-api test-reliability test-fuzz test-e2e reliability sanitize bench clean
 
 all: build
 
@@ -43,12 +43,44 @@ test-api: build tests/node_modules/.package-lock.json
 	STORECRM_BIN=$(abspath $(STORECRM)) node --test --test-concurrency=1 tests/api/
 	STORECRM_BIN=$(abspath $(STORECRM)) bash scripts/with-postgres.sh node --test --test-concurrency=1 tests/api/
 
+# The reliability suite (kill -9 during checkouts, SQLite vs PostgreSQL, full disk, the permission
+# matrix) at its small size, on SQLite then on PostgreSQL like the API tests.
+test-reliability: build sanitize tests/node_modules/.package-lock.json
+	bash scripts/fuzz.sh 300
+	STORECRM_BIN=$(abspath $(STORECRM)) node --test --test-concurrency=1 tests/reliability/
+	STORECRM_BIN=$(abspath $(STORECRM)) bash scripts/with-postgres.sh node --test --test-concurrency=1 tests/reliability/
+
+# The same at full size (20 kill rounds, 50,000 differential operations), plus the campaign
+# crash test at 100,000 members; long, not part of `make test`.
+reliability: build sanitize tests/node_modules/.package-lock.json
+	bash scripts/fuzz.sh 300
+	STORECRM_RELIABILITY=full STORECRM_BIN=$(abspath $(STORECRM)) node --test --test-concurrency=1 tests/reliability/
+	STORECRM_RELIABILITY=full STORECRM_BIN=$(abspath $(STORECRM)) bash scripts/with-postgres.sh node --test --test-concurrency=1 tests/reliability/
+	STORECRM_CAMPAIGN_MEMBERS=100000 STORECRM_BIN=$(abspath $(STORECRM)) node --test --test-concurrency=1 tests/api/campaign_crash.test.mjs
+	STORECRM_CAMPAIGN_MEMBERS=100000 STORECRM_BIN=$(abspath $(STORECRM)) bash scripts/with-postgres.sh node --test --test-concurrency=1 tests/api/campaign_crash.test.mjs
+
 # Browser tests on the embedded default (SQLite), then once on PostgreSQL.
 test-e2e: build tests/node_modules/.package-lock.json
 	STORECRM_BIN=$(abspath $(STORECRM)) node --test --test-concurrency=1 tests/e2e/
 	STORECRM_BIN=$(abspath $(STORECRM)) bash scripts/with-postgres.sh node --test --test-concurrency=1 tests/e2e/
 
-test: test-unit test-api test-e2e
+# libFuzzer (clang, ASan + UBSan) on the JSON reader, the CSV/Excel readers and the member
+# query parser: 20 s each here, 5 minutes each in `make reliability`.
+test-fuzz: deps
+	bash scripts/fuzz.sh 20
+
+# The unit suite under ASan + UBSan, and the concurrent unit tests (group commit, scheduler,
+# throttles) under TSan, each in a build folder of its own.
+sanitize: deps web
+	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTORECRM_BENCH=OFF -DSTORECRM_SANITIZE=address,undefined >/dev/null
+	ninja -C build-asan -j$(JOBS)
+	cd build-asan && UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ctest --output-on-failure -j$(JOBS)
+	cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTORECRM_BENCH=OFF -DSTORECRM_SANITIZE=thread >/dev/null
+	ninja -C build-tsan -j$(JOBS)
+	cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -j$(JOBS) -R '$(CONCURRENT_TESTS)'
+CONCURRENT_TESTS := Concurrent
+
+test: test-unit test-api test-reliability test-fuzz test-e2e
 
 bench: build
 	@bash bench/run.sh "$(BUILD)"
@@ -57,4 +89,4 @@ bench: build
 	@bash bench/run_marketing.sh "$(BUILD)"
 
 clean:
-	rm -rf $(BUILD) web/dist
+	rm -rf $(BUILD) build-fuzz build-asan build-tsan web/dist

@@ -38,6 +38,7 @@
 #include "security/crypto.hpp"
 #include "security/login_throttle.hpp"
 #include "storage/copy.hpp"
+#include "storage/power_loss_vfs.hpp"
 #include "staff/second_factor.hpp"
 #include "staff/staff_service.hpp"
 
@@ -315,6 +316,11 @@ int main(int argc, char** argv) {
     serve->add_option("--job-interval", job_interval,
                       "Run every scheduled job every N seconds instead of its own interval (drills, tests)");
     serve->add_flag("--test-clock", test_clock, "Let POST /api/v1/test/clock move the clock forward (tests only)");
+    int64_t power_loss_after = 0;
+    uint64_t power_loss_seed = 1;
+    serve->add_option("--test-power-loss-after", power_loss_after,
+                      "Simulate losing power at the Nth SQLite write or sync (tests only)");
+    serve->add_option("--test-power-loss-seed", power_loss_seed, "Which unsynced writes survive the power loss");
     serve->add_flag("--metrics-public", server_options.metrics_public,
                     "Answer GET /metrics to every address (default: loopback only)");
     std::string log_format = "json";
@@ -410,6 +416,10 @@ int main(int argc, char** argv) {
 
     if (*serve) {
         logging::Configure(log_format == "json" ? logging::Format::kJson : logging::Format::kText);
+        if (power_loss_after > 0) {
+            spdlog::warn("--test-power-loss-after {}: this server will lose power on purpose (tests only)", power_loss_after);
+            storage::InstallPowerLossVfs(power_loss_after, power_loss_seed);
+        }
         server_options.hsts = policy.secure_cookie;
         return Serve(common, server_options, web_root, policy, job_interval, test_clock, ops_paths);
     }

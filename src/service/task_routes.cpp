@@ -10,6 +10,7 @@
 #include "service/refs.hpp"
 #include "service/routes.hpp"
 #include "service/tasks.hpp"
+#include "staff/staff_service.hpp"
 
 namespace storecrm::service {
 namespace {
@@ -240,16 +241,20 @@ Result<http::Response> CompleteTaskRoute(RequestContext& ctx) {
 Result<http::Response> Handover(RequestContext& ctx) {
     auto from = ctx.PathId();
     if (!from.ok()) return from.take_error();
-    auto from_row = ctx.tx.QueryOne("SELECT name FROM staff WHERE id = ?", {*from});
+    storage::Params from_params{*from};
+    const std::string from_scope = staff::StaffScopeClause(ctx.principal, "id", from_params);
+    auto from_row = ctx.tx.QueryOne("SELECT name FROM staff WHERE id = ?" + from_scope, from_params);
     if (!from_row.ok()) return from_row.take_error();
-    if (!from_row->has_value()) return Error::NotFound();
+    if (!from_row->has_value()) return Error::NotFound();  // or another store's: the same to the caller
     auto body = http::BodyReader::Parse(ctx.request);
     if (!body.ok()) return body.take_error();
     auto to = body->Int("to_staff_id", true, 1);
     auto note = body->Text("note", {.max_chars = 500, .multiline = true}).value_or("");
     std::string to_name;
     if (to) {
-        auto row = ctx.tx.QueryOne("SELECT name FROM staff WHERE id = ? AND status = 'active'", {*to});
+        storage::Params to_params{*to};
+        const std::string to_scope = staff::StaffScopeClause(ctx.principal, "id", to_params);
+        auto row = ctx.tx.QueryOne("SELECT name FROM staff WHERE id = ? AND status = 'active'" + to_scope, to_params);
         if (!row.ok()) return row.take_error();
         if (!row->has_value()) {
             body->AddError("to_staff_id", "field.not_found");
@@ -294,13 +299,18 @@ Result<http::Response> Handover(RequestContext& ctx) {
 Result<http::Response> ListHandovers(RequestContext& ctx) {
     auto page = http::ReadPage(ctx.request);
     if (!page.ok()) return page.take_error();
-    auto total = ctx.tx.QueryOne("SELECT COUNT(*) FROM guide_handovers");
+    storage::Params params;
+    const std::string scope = staff::StaffScopeClause(ctx.principal, "h.from_staff_id", params);
+    auto total = ctx.tx.QueryOne("SELECT COUNT(*) FROM guide_handovers h WHERE 1 = 1" + scope, params);
     if (!total.ok()) return total.take_error();
+    params.push_back(page->limit);
+    params.push_back(page->offset);
     auto rows = ctx.tx.Query(
         "SELECT h.id, h.from_staff_id, f.name, h.to_staff_id, t.name, h.members_moved, h.tasks_moved, h.note, "
         "h.created_by, c.name, h.created_at FROM guide_handovers h JOIN staff f ON f.id = h.from_staff_id "
-        "JOIN staff t ON t.id = h.to_staff_id LEFT JOIN staff c ON c.id = h.created_by ORDER BY h.id DESC LIMIT ? OFFSET ?",
-        {page->limit, page->offset});
+        "JOIN staff t ON t.id = h.to_staff_id LEFT JOIN staff c ON c.id = h.created_by WHERE 1 = 1" + scope +
+            " ORDER BY h.id DESC LIMIT ? OFFSET ?",
+        params);
     if (!rows.ok()) return rows.take_error();
     json items = json::array();
     for (const auto& r : *rows) {

@@ -5,6 +5,7 @@
 #include "http/json_response.hpp"
 #include "http/paging.hpp"
 #include "staff/routes.hpp"
+#include "staff/staff_service.hpp"
 
 namespace storecrm::staff {
 namespace {
@@ -37,6 +38,11 @@ Result<http::Response> ListAudit(RequestContext& ctx) {
             where += std::string(" AND at ") + (bound[0] == 'f' ? ">= ?" : "< ?");
             params.emplace_back(bound[0] == 'f' ? *day : *day + 86400);
         }
+    }
+    // A manager of some stores audits what their stores' staff did; the chain-wide log (system
+    // jobs, API tokens, other regions) is for those who see every store.
+    if (!ctx.principal.all_stores) {
+        where += " AND actor_type = 'staff'" + StaffScopeClause(ctx.principal, "actor_id", params);
     }
     auto total = ctx.tx.QueryOne("SELECT COUNT(*) FROM audit_log" + where, params);
     if (!total.ok()) return total.take_error();

@@ -103,6 +103,20 @@ Result<nlohmann::json> StaffJson(storage::Transaction& tx, int64_t staff_id) {
     };
 }
 
+std::string StaffScopeClause(const security::Principal& principal, const std::string& column, storage::Params& params) {
+    if (principal.all_stores) return "";
+    // Staff who see every store (HQ) belong to no store's scope, whatever stores they are listed in.
+    std::string clause = " AND " + column +
+                         " IN (SELECT ss.staff_id FROM staff_stores ss JOIN staff s ON s.id = ss.staff_id "
+                         "JOIN roles r ON r.id = s.role_id WHERE r.all_stores = 0 AND ss.store_id IN (";
+    if (principal.store_ids.empty()) return " AND 1 = 0";
+    for (size_t i = 0; i < principal.store_ids.size(); ++i) {
+        clause += i ? ", ?" : "?";
+        params.push_back(principal.store_ids[i]);
+    }
+    return clause + "))";
+}
+
 Result<int64_t> RoleIdByCode(storage::Transaction& tx, const std::string& code) {
     auto row = tx.QueryOne("SELECT id FROM roles WHERE code = ?", {code});
     if (!row.ok()) return row.take_error();

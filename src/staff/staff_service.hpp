@@ -32,6 +32,11 @@ Status ReplaceStores(storage::Transaction& tx, int64_t staff_id, const std::vect
 Status CheckPassword(const std::string& field, const std::string& password, const std::string& username);
 Status SetPassword(storage::Transaction& tx, int64_t staff_id, const std::string& password, bool must_change);
 
+// " AND <column> IN (store-limited staff of the caller's stores)" for a caller limited to some
+// stores; empty
+// for one who sees every store. For routes naming a staff member (handovers, the audit log).
+std::string StaffScopeClause(const security::Principal& principal, const std::string& column, storage::Params& params);
+
 Result<int64_t> RoleIdByCode(storage::Transaction& tx, const std::string& code);
 // Creates the built-in roles that are missing (idempotent).
 Status EnsureBuiltinRoles(storage::Transaction& tx);
