@@ -58,3 +58,15 @@ CREATE TABLE imports (
     started_at BIGINT,
     finished_at BIGINT
 );
+
+-- A member under 14 joins only with a guardian's consent (PIPL art. 31), taken at the counter.
+CREATE TABLE member_guardians (
+    member_id BIGINT PRIMARY KEY REFERENCES members (id) DEFERRABLE,
+    name TEXT NOT NULL,
+    phone_enc BYTEA NOT NULL,
+    relation TEXT NOT NULL CHECK (relation IN ('parent', 'guardian')),
+    consented_at BIGINT NOT NULL,
+    store_id BIGINT NOT NULL REFERENCES stores (id) DEFERRABLE,
+    recorded_by_id BIGINT,
+    recorded_by_name TEXT NOT NULL DEFAULT ''
+);

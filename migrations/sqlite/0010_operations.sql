@@ -55,3 +55,15 @@ CREATE TABLE imports (
     started_at INTEGER,
     finished_at INTEGER
 );
+
+-- A member under 14 joins only with a guardian's consent (PIPL art. 31), taken at the counter.
+CREATE TABLE member_guardians (
+    member_id INTEGER PRIMARY KEY REFERENCES members (id),
+    name TEXT NOT NULL,
+    phone_enc BLOB NOT NULL,
+    relation TEXT NOT NULL CHECK (relation IN ('parent', 'guardian')),
+    consented_at INTEGER NOT NULL,
+    store_id INTEGER NOT NULL REFERENCES stores (id),
+    recorded_by_id INTEGER,
+    recorded_by_name TEXT NOT NULL DEFAULT ''
+);

@@ -27,6 +27,8 @@ const std::map<std::string_view, Texts>& Catalog() {
         {"field.not_a_workbook", {"无法读取该文件：请上传 UTF-8/GBK 编码的 CSV 或 Excel (.xlsx) 文件", "Cannot read the file: upload a CSV (UTF-8 or GBK) or an Excel .xlsx file"}},
         {"field.missing_column", {"文件缺少列：{column}", "The file lacks the column {column}"}},
         {"field.no_rows", {"文件只有表头，没有数据行", "The file has a header but no rows"}},
+        {"field.guardian_required", {"未满 {age} 周岁：需填写监护人信息并取得其同意", "Under {age}: a guardian's details and consent are required"}},
+        {"field.guardian_consent_required", {"需监护人同意后方可登记", "The guardian must consent"}},
         {"field.unknown_role", {"没有这个角色", "No such role"}},
         {"field.totp_code_wrong", {"动态码不正确", "The code does not match"}},
         {"field.totp_setup_first", {"请先生成密钥再输入动态码", "Start the setup first, then enter a code"}},

@@ -1,5 +1,6 @@
 #include "marketing/audience_index.hpp"
 
+
 #include <algorithm>
 #include <array>
 #include <ctime>
@@ -13,6 +14,7 @@
 #include "analytics/sales_columns.hpp"
 #include "common/clock.hpp"
 #include "marketing/member_values.hpp"
+#include "members/minors.hpp"
 
 namespace storecrm::marketing {
 
@@ -671,7 +673,11 @@ Result<MemberSet> AudienceIndex::Evaluate(const RuleGroup& rules, const Audience
         Evaluator e{*data_, columns, scope.now, {}};
         std::unordered_set<int64_t> stores;
         if (scope.stores) stores.insert(scope.stores->begin(), scope.stores->end());
-        e.universe = e.Scan([&](uint32_t id) { return !scope.stores || stores.count(data_->store[id]) > 0; });
+        // Members under 14 are never in a segment (no marketing, no profiling).
+        e.universe = e.Scan([&](uint32_t id) {
+            return (!scope.stores || stores.count(data_->store[id]) > 0) &&
+                   !members::IsMinor(data_->birth_year[id], data_->birth_month[id], scope.now);
+        });
         MemberSet out;
         out.impl().bits = e.Group(rules);
         return out;

@@ -15,6 +15,7 @@
 #include "marketing/audience.hpp"
 #include "marketing/campaign_rules.hpp"
 #include "marketing/marketing_settings.hpp"
+#include "members/minors.hpp"
 #include "service/business_hours.hpp"
 
 namespace storecrm::marketing {
@@ -24,14 +25,11 @@ using nlohmann::json;
 
 constexpr int64_t kDay = 86400;
 constexpr size_t kBatch = 1000;
-constexpr int kMinorAge = 14;
 
 struct Candidate {
     uint32_t member;
     std::string occasion;
 };
-
-int CurrentYear(int64_t now) { return std::stoi(loyalty::LocalDate(now, "Asia/Shanghai").substr(0, 4)); }
 
 Status Exec(storage::Transaction& tx, const std::string& sql, const storage::Params& params) {
     auto r = tx.Exec(sql, params);
@@ -43,6 +41,7 @@ struct MemberFacts {
     std::string name, tier, store, timezone;
     int64_t points = 0;
     int64_t birth_year = 0;
+    bool minor = false;
     bool active = false, has_address = false, consent = false;
     int64_t recent_marketing = 0;
 };
@@ -60,7 +59,7 @@ Result<std::unordered_map<uint32_t, MemberFacts>> LoadFacts(storage::Transaction
     }
     const char* address = channel == "email" ? "m.email_enc" : channel == "sms" ? "m.phone_enc" : "m.wechat_enc";
     auto rows = tx.Query(std::string("SELECT m.id, m.name, COALESCE(t.name, ''), st.name, st.timezone, m.points_balance, "
-                                     "COALESCE(m.birth_year, 0), m.status, ") +
+                                     "COALESCE(m.birth_year, 0), m.status, COALESCE(m.birth_month, 0), ") +
                              address + " IS NOT NULL FROM members m JOIN stores st ON st.id = m.home_store_id "
                                        "LEFT JOIN tiers t ON t.id = m.tier_id WHERE m.id IN (" + in + ")",
                          ids);
@@ -74,7 +73,8 @@ Result<std::unordered_map<uint32_t, MemberFacts>> LoadFacts(storage::Transaction
         f.points = r.Int(5);
         f.birth_year = r.Int(6);
         f.active = r.Text(7) == "active";
-        f.has_address = r.Int(8) != 0;
+        f.minor = members::IsMinor(static_cast<int>(f.birth_year), static_cast<int>(r.Int(8)), now);
+        f.has_address = r.Int(9) != 0;
     }
     storage::Params consent_params{channel};
     consent_params.insert(consent_params.end(), ids.begin(), ids.end());
@@ -119,14 +119,13 @@ Result<int64_t> EnqueueBatch(Services& services, const Campaign& c, int64_t run_
         if (!t.ok()) return t.take_error();
         if (t->has_value() && (*t)->status == "active") coupon_template = **t;
     }
-    const int year = CurrentYear(now);
     const int quiet_start = ParseClock(settings->quiet_start), quiet_end = ParseClock(settings->quiet_end);
     int64_t recorded = 0;
     for (const auto& cand : batch) {
         auto& f = (*facts)[cand.member];
         std::string outcome = "queued";
         if (!f.active) continue;
-        if (f.birth_year > 0 && year - f.birth_year < kMinorAge) outcome = "minor";
+        if (f.minor) outcome = "minor";
         else if (!f.consent) outcome = "no_consent";
         else if (!f.has_address) outcome = "no_address";
         else if (settings->weekly_cap > 0 && f.recent_marketing >= settings->weekly_cap) outcome = "capped";

@@ -8,6 +8,7 @@
 #include "analytics/rfm.hpp"
 #include "analytics/sales_columns.hpp"
 #include "members/audience_epoch.hpp"
+#include "members/minors.hpp"
 
 namespace storecrm::marketing {
 namespace {
@@ -125,12 +126,18 @@ Status RecomputeValues(storage::Transaction& tx, const std::vector<int64_t>& mem
             "SELECT m.first_purchase_at, m.last_purchase_at, m.total_spend, "
             "(SELECT COUNT(*) FROM sales s WHERE s.member_id = m.id AND s.sold_at >= ?), "
             "(SELECT COALESCE(SUM(s.total - s.refunded_amount), 0) FROM sales s WHERE s.member_id = m.id AND s.sold_at >= ?), "
-            "(SELECT COUNT(*) FROM sales s WHERE s.member_id = m.id AND s.sold_at >= ?) "
+            "(SELECT COUNT(*) FROM sales s WHERE s.member_id = m.id AND s.sold_at >= ?), "
+            "COALESCE(m.birth_year, 0), COALESCE(m.birth_month, 0) "
             "FROM members m WHERE m.id = ? AND m.status = 'active'",
             {now - 365 * kDay, now - 365 * kDay, now - 180 * kDay, id});
         if (!row.ok()) return row.take_error();
         if (!row->has_value()) continue;
         const auto& r = **row;
+        // No profile of a child: a minor has no value group.
+        if (members::IsMinor(static_cast<int>(r.Int(6)), static_cast<int>(r.Int(7)), now)) {
+            STORECRM_TRY(tx.Exec("DELETE FROM member_values WHERE member_id = ?", {id}));
+            continue;
+        }
         MemberActivity a{.first_purchase_at = r.OptInt(0).value_or(0), .last_purchase_at = r.OptInt(1).value_or(0),
                          .purchases_365 = static_cast<int>(r.Int(3)), .spend_365 = r.Int(4),
                          .recent_180 = static_cast<int>(r.Int(5)), .prior_180 = static_cast<int>(r.Int(3) - r.Int(5)),
@@ -192,12 +199,19 @@ Result<int64_t> RecomputeAllValues(storage::Database& db, analytics::SalesStore&
                             std::to_string(r.Int(3)) + r.Text(6);
     }
     auto members = (*tx)->Query(
-        "SELECT id, first_purchase_at, last_purchase_at, total_spend FROM members WHERE status = 'active' ORDER BY id");
+        "SELECT id, first_purchase_at, last_purchase_at, total_spend, COALESCE(birth_year, 0), COALESCE(birth_month, 0) "
+        "FROM members WHERE status = 'active' ORDER BY id");
     if (!members.ok()) return members.take_error();
     (*tx).reset();
     std::vector<std::pair<int64_t, MemberValue>> changes;
+    std::vector<int64_t> minors_with_values;
     for (const auto& r : *members) {
         const int64_t id = r.Int(0);
+        // No profile of a child: a minor has no value group.
+        if (members::IsMinor(static_cast<int>(r.Int(4)), static_cast<int>(r.Int(5)), now)) {
+            if (current.count(id)) minors_with_values.push_back(id);
+            continue;
+        }
         const auto w = windows.find(static_cast<uint32_t>(id));
         const Window win = w == windows.end() ? Window{} : w->second;
         MemberActivity a{.first_purchase_at = r.OptInt(1).value_or(0), .last_purchase_at = r.OptInt(2).value_or(0),
@@ -214,7 +228,12 @@ Result<int64_t> RecomputeAllValues(storage::Database& db, analytics::SalesStore&
     for (size_t start = 0; start == 0 || start < changes.size(); start += kBatch) {
         auto write = db.Begin(storage::TxMode::kWrite);
         if (!write.ok()) return write.take_error();
-        if (start == 0) STORECRM_TRY(SaveCuts(**write, cuts));
+        if (start == 0) {
+            STORECRM_TRY(SaveCuts(**write, cuts));
+            for (int64_t id : minors_with_values) {
+                STORECRM_TRY((*write)->Exec("DELETE FROM member_values WHERE member_id = ?", {id}));
+            }
+        }
         for (size_t i = start; i < std::min(changes.size(), start + kBatch); ++i) {
             STORECRM_TRY(Upsert(**write, changes[i].first, changes[i].second, now));
         }

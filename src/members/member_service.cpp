@@ -6,6 +6,7 @@
 #include "common/clock.hpp"
 #include "common/phone.hpp"
 #include "members/custom_fields.hpp"
+#include "members/minors.hpp"
 
 namespace storecrm::members {
 
@@ -103,6 +104,39 @@ Status ReadMemberInput(http::BodyReader& body, http::RequestContext& ctx, Member
                 }
             }
         }
+    }
+    if (const auto* guardian = body.Raw("guardian"); guardian && !guardian->is_null()) {
+        if (!guardian->is_object()) {
+            body.AddError("guardian", "field.must_be_object");
+        } else {
+            http::BodyReader g(*guardian);
+            GuardianInput in;
+            in.name = g.Text("name", {.required = true, .max_chars = 50}).value_or("");
+            if (auto phone = g.Text("phone", {.required = true, .max_chars = 32})) {
+                if (auto normalized = NormalizePhone(*phone)) in.phone = *normalized;
+                else g.AddError("phone", "field.invalid_phone");
+            }
+            in.relation = g.Choice("relation", {"parent", "guardian"}, true).value_or("");
+            if (g.Bool("consent", true).value_or(false) != true && !g.HasErrors()) {
+                g.AddError("consent", "field.guardian_consent_required");
+            }
+            if (auto s = g.Finish(); !s.ok()) {
+                for (const auto& f : s.error().fields) body.AddError("guardian." + f.field, f.message.key, f.message.args);
+            } else {
+                input.guardian = in;
+            }
+        }
+    }
+    // Under 14 only with a guardian's consent: on joining, and when a birthday set later shows it.
+    const int age = AgeOn(record.birthday, NowUnix());
+    if (age >= 0 && age < kMinorAge && !input.guardian && !body.Has("guardian") && (creating || body.Has("birthday"))) {
+        bool on_file = false;
+        if (!creating) {
+            auto row = ctx.tx.QueryOne("SELECT 1 FROM member_guardians WHERE member_id = ?", {record.id});
+            if (!row.ok()) return row.take_error();
+            on_file = row->has_value();
+        }
+        if (!on_file) body.AddError("guardian", "field.guardian_required", {{"age", std::to_string(kMinorAge)}});
     }
     if (const auto* custom = body.Raw("custom_fields"); custom && !custom->is_null()) {
         auto merged = ValidateCustomFields(ctx.tx, *custom, record.custom_fields, creating);
@@ -234,6 +268,21 @@ Result<json> MemberJsonFor(http::RequestContext& ctx, MemberRepository& repo, co
     const bool pii = ctx.principal.Has("members.pii");
     json out = MemberListJson(record, *tags, pii);
     out["consents"] = *consents;
+    const int age = AgeOn(record.birthday, NowUnix());
+    out["minor"] = age >= 0 && age < kMinorAge;
+    auto guardian = ctx.tx.QueryOne(
+        "SELECT name, phone_enc, relation, consented_at FROM member_guardians WHERE member_id = ?", {record.id});
+    if (!guardian.ok()) return guardian.take_error();
+    if (guardian->has_value() && record.status != "anonymized") {
+        const auto& g = **guardian;
+        const std::string phone = ctx.services.vault->Decrypt(g.BlobBytes(1)).value_or("");
+        out["guardian"] = {{"name", pii ? g.Text(0) : MaskText(g.Text(0), 1)},
+                           {"phone", pii ? phone : MaskPhone(phone)},
+                           {"relation", g.Text(2)},
+                           {"consented_at", FormatIsoUtc(g.Int(3))}};
+    } else {
+        out["guardian"] = nullptr;
+    }
     if (pii && record.status != "anonymized") {
         STORECRM_TRY(ctx.Audit({"member.view_pii", "member", std::to_string(record.id), "{}"}));
     }
@@ -248,6 +297,19 @@ Status CheckPhoneFree(MemberRepository& repo, const MemberRecord& record) {
     if (!taken.ok()) return taken.take_error();
     if (taken->has_value()) return Error::Conflict("phone", "field.phone_taken");
     return Ok();
+}
+
+Status WriteGuardian(http::RequestContext& ctx, const MemberRecord& member, const MemberInput& input) {
+    if (!input.guardian) return Ok();
+    const auto& g = *input.guardian;
+    STORECRM_TRY(ctx.tx.Exec("DELETE FROM member_guardians WHERE member_id = ?", {member.id}));
+    STORECRM_TRY(ctx.tx.Exec(
+        "INSERT INTO member_guardians (member_id, name, phone_enc, relation, consented_at, store_id, recorded_by_id, "
+        "recorded_by_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        {member.id, g.name, storage::Blob{ctx.services.vault->Encrypt(g.phone)}, g.relation, NowUnix(),
+         member.home_store_id, ctx.principal.StaffId(), ctx.principal.name}));
+    return ctx.Audit({"member.guardian_consent", "member", std::to_string(member.id),
+                      json{{"relation", g.relation}, {"store_id", member.home_store_id}}.dump()});
 }
 
 Status WriteConsents(http::RequestContext& ctx, MemberRepository& repo, int64_t member_id, const MemberInput& input,
@@ -277,6 +339,7 @@ Status SaveNewMember(http::RequestContext& ctx, MemberRepository& repo, MemberRe
     STORECRM_TRY(repo.WriteHistory(record.id, ctx.principal, Diff(MemberRecord{}, record)));
     if (input.tags) STORECRM_TRY(repo.SetTags(record.id, *input.tags));
     STORECRM_TRY(WriteConsents(ctx, repo, record.id, input, nullptr));
+    STORECRM_TRY(WriteGuardian(ctx, record, input));
     STORECRM_TRY(RunSavedHooks(ctx.tx, record, true));
     return ctx.Audit({"member.create", "member", std::to_string(record.id),
                       json{{"member_no", record.member_no}, {"home_store_id", record.home_store_id}}.dump()});
@@ -311,6 +374,7 @@ Status SaveMemberChanges(http::RequestContext& ctx, MemberRepository& repo, cons
         }
     }
     STORECRM_TRY(WriteConsents(ctx, repo, before.id, input, &*consents));
+    STORECRM_TRY(WriteGuardian(ctx, after, input));
     if (changes.empty()) return Ok();  // nothing changed: no new version, no history
     STORECRM_TRY(repo.Update(after, expected_version, ctx.principal));
     STORECRM_TRY(repo.WriteHistory(before.id, ctx.principal, changes));

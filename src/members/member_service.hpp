@@ -17,8 +17,16 @@
 
 namespace storecrm::members {
 
+// A guardian's consent for a member under 14, taken by staff at the counter.
+struct GuardianInput {
+    std::string name;
+    std::string phone;     // E.164
+    std::string relation;  // parent | guardian
+};
+
 struct MemberInput {
     std::optional<std::vector<int64_t>> tags;
+    std::optional<GuardianInput> guardian;
     std::map<std::string, bool> consents;  // channel → granted, only those sent
 };
 

@@ -48,11 +48,14 @@ Result<json> MeJson(RequestContext& ctx, int64_t staff_id, const std::string& cs
     for (const auto& s : *stores) store_list.push_back({{"id", s.Int(0)}, {"code", s.Text(1)}, {"name", s.Text(2)}});
     auto totp = ctx.tx.QueryOne("SELECT totp_secret_enc IS NOT NULL FROM staff WHERE id = ?", {staff_id});
     if (!totp.ok()) return totp.take_error();
+    auto required = RoleRequiresTotp(ctx.tx, staff_id);
+    if (!required.ok()) return required.take_error();
     return json{{"user", *user},
                 {"csrf_token", csrf},
                 {"must_change_password", principal->must_change_password},
                 {"totp_enabled", totp->has_value() && (*totp)->Int(0) != 0},
                 {"must_enrol_totp", principal->must_enrol_totp},
+                {"totp_required", *required},
                 {"permissions", permissions},
                 {"all_stores", principal->all_stores},
                 {"stores", store_list}};
@@ -96,8 +99,9 @@ Result<http::Response> SignIn(RequestContext& ctx) {
     bool wrong_code = false;
     const bool password_ok = security::VerifyPassword(r.Text(1), *password);
     if (password_ok && !r.IsNull(6)) {
-        if (totp_code->empty()) return Coded(ErrorCode::kTotpRequired, "error.totp_required");
-        auto accepted = AcceptSecondFactor(ctx, staff_id, r.Text(6), r.Int(7), *totp_code);
+        const std::string code = totp_code.value_or("");
+        if (code.empty()) return Coded(ErrorCode::kTotpRequired, "error.totp_required");
+        auto accepted = AcceptSecondFactor(ctx, staff_id, r.Text(6), r.Int(7), code);
         if (!accepted.ok()) return accepted.take_error();
         wrong_code = !*accepted;
     }

@@ -72,8 +72,8 @@ Result<int64_t> CreateStaff(storage::Transaction& tx, const NewStaff& input) {
 Result<nlohmann::json> StaffJson(storage::Transaction& tx, int64_t staff_id) {
     auto row = tx.QueryOne(
         "SELECT st.id, st.username, st.name, st.role_id, r.code, r.name, st.status, st.locked_until, "
-        "st.must_change_password, st.last_login_at, st.locale, st.version, st.created_at "
-        "FROM staff st JOIN roles r ON r.id = st.role_id WHERE st.id = ?",
+        "st.must_change_password, st.last_login_at, st.locale, st.version, st.created_at, "
+        "st.totp_secret_enc IS NOT NULL FROM staff st JOIN roles r ON r.id = st.role_id WHERE st.id = ?",
         {staff_id});
     if (!row.ok()) return row.take_error();
     if (!row->has_value()) return Error::NotFound();
@@ -100,6 +100,7 @@ Result<nlohmann::json> StaffJson(storage::Transaction& tx, int64_t staff_id) {
         {"version", r.Int(11)},
         {"created_at", FormatIsoUtc(r.Int(12))},
         {"store_ids", store_ids},
+        {"totp_enabled", r.Int(13) != 0},
     };
 }
 

@@ -28,7 +28,7 @@ function totp(secret, unixSeconds) {
 
 async function serverNow() {
   const r = await server.client().post('/api/v1/test/clock', { advance_seconds: 1 });
-  return Math.floor(Date.parse(r.body.now) / 1000);
+  return typeof r.body.now === 'number' ? r.body.now : Math.floor(Date.parse(r.body.now) / 1000);
 }
 
 before(async () => {
@@ -50,6 +50,7 @@ test('a role that requires two factors enrols, then signs in only with a fresh c
   assert.equal(blocked.body.error.code, 'totp_enrolment_required');
   const me = await admin.get('/api/v1/me');
   assert.equal(me.body.must_enrol_totp, true);
+  assert.equal(me.body.totp_required, true);
   assert.equal(me.body.totp_enabled, false);
 
   const setup = await admin.post('/api/v1/me/totp/setup');
@@ -97,8 +98,10 @@ test('a role that requires two factors enrols, then signs in only with a fresh c
 
   // An admin resets a lost phone; the policy is lifted again for the rest of the suite.
   assert.equal((await admin.put('/api/v1/security/settings', { totp_required_roles: [] })).status, 204);
+  assert.equal((await admin.get('/api/v1/staff/1')).body.totp_enabled, true);
   const reset = await admin.request('DELETE', '/api/v1/staff/1/totp');
   assert.equal(reset.status, 204);
+  assert.equal((await admin.get('/api/v1/staff/1')).body.totp_enabled, false);
   const plain = await server.client().post('/api/v1/session', { username: 'admin', password: 'Store@2026' });
   assert.equal(plain.status, 200, plain.text);
   assert.equal(plain.body.totp_enabled, false);
@@ -234,6 +237,50 @@ test('any list downloads as CSV or Excel with formula-like cells defused, and ea
   assert.equal(detail.route, '/api/v1/stores');
 });
 
+test('a child joins only with a guardian\'s consent and is never in a segment', async () => {
+  const today = new Date((await serverNow()) * 1000 + 8 * 3600 * 1000);  // the server's (moved) China date
+  const tenYearsAgo = `${today.getUTCFullYear() - 10}-01-15`;
+  const missing = await admin.post('/api/v1/members', { home_store_id: store, phone: '13911115555', name: '小明', birthday: tenYearsAgo });
+  assert.equal(missing.status, 400, missing.text);
+  assert.equal(missing.body.error.fields.length, 1, missing.text);
+  assert.equal(fieldError(missing, 'guardian'), "Under 14: a guardian's details and consent are required");
+  const refused = await admin.post('/api/v1/members', { home_store_id: store, phone: '13911115555', name: '小明', birthday: tenYearsAgo,
+    guardian: { name: '明爸', phone: '13911116666', relation: 'parent', consent: false } });
+  assert.equal(refused.status, 400);
+  assert.equal(fieldError(refused, 'guardian.consent'), 'The guardian must consent');
+  const badPhone = await admin.post('/api/v1/members', { home_store_id: store, phone: '13911115555', name: '小明', birthday: tenYearsAgo,
+    guardian: { name: '明爸', phone: '123', relation: 'uncle', consent: true } });
+  assert.ok(fieldError(badPhone, 'guardian.phone'));
+  assert.ok(fieldError(badPhone, 'guardian.relation'));
+
+  await server.client().post('/api/v1/test/clock', { advance_seconds: 6 });
+  const everyone = { rules: { match: 'all', rules: [{ field: 'store', value: [store] }] } };
+  const before = (await admin.post('/api/v1/segments/count', everyone)).body.count;
+  const child = await admin.post('/api/v1/members', { home_store_id: store, phone: '13911115555', name: '小明', birthday: tenYearsAgo,
+    guardian: { name: '明爸', phone: '13911116666', relation: 'parent', consent: true } });
+  assert.equal(child.status, 201, child.text);
+  const adult = await admin.post('/api/v1/members', { home_store_id: store, phone: '13911117777', name: '大明', birthday: '1990-03-03' });
+  assert.equal(adult.status, 201, adult.text);
+  const shown = (await admin.get(`/api/v1/members/${child.body.id}`)).body;
+  assert.equal(shown.minor, true);
+  assert.equal(shown.guardian.name, '明爸');
+  assert.equal(shown.guardian.relation, 'parent');
+  assert.equal((await admin.get(`/api/v1/members/${adult.body.id}`)).body.guardian, null);
+  const audit = await admin.get(`/api/v1/audit?action=member.guardian_consent&entity_id=${child.body.id}`);
+  assert.equal(audit.body.items.length, 1);
+
+  // Segments leave the child out; the adult registered alongside is counted.
+  await server.client().post('/api/v1/test/clock', { advance_seconds: 6 });
+  let after;
+  for (let i = 0; i < 40; i++) {
+    after = (await admin.post('/api/v1/segments/count', everyone)).body.count;
+    if (after > before) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(after, before + 1);
+});
+
+// Last: it spends this address's public budget for the minute.
 test('public pages are rate-limited per address', async () => {
   const c = server.client({ lang: 'en' });
   let limited = null;
