@@ -35,6 +35,10 @@ async function bootstrap() {
       auth.mustChangePassword = true
       if (router.currentRoute.value.name !== 'ChangePassword') void router.replace({ name: 'ChangePassword' })
     },
+    onTotpEnrolmentRequired: () => {
+      auth.mustEnrolTotp = true
+      if (router.currentRoute.value.name !== 'EnrolTotp') void router.replace({ name: 'EnrolTotp' })
+    },
   })
 
   app.use(router)

@@ -24,8 +24,8 @@ export function toastWarning(message: string) {
 export function notifyError(e: unknown) {
   if (e instanceof DOMException && e.name === 'AbortError') return
   if (isApiError(e)) {
-    // Redirects handle these two.
-    if (e.status === 401 || e.code === 'password_change_required') return
+    // Redirects handle these.
+    if (e.status === 401 || e.code === 'password_change_required' || e.code === 'totp_enrolment_required') return
     let msg = e.message
     if (e.code === 'busy' && e.retryAfter) msg = `${msg} (${t('common.retryAfter', { n: e.retryAfter })})`
     toastError(msg)

@@ -27,3 +27,18 @@ export interface AuditQuery extends PageQuery {
 export function getAuditList(query: AuditQuery = {}) {
   return http.get<Page<AuditEntry>>('/audit', { ...query })
 }
+
+/** `GET /audit/verify`: the hash chain checked from the first entry. */
+export interface AuditVerify {
+  ok: boolean
+  /** Entries checked. */
+  checked: number
+  sealed_through_id: number | null
+  first_broken_id: number | null
+  /** Entries not yet sealed (job `audit.seal` seals them within seconds). */
+  unsealed: number
+}
+
+export function verifyAudit() {
+  return http.get<AuditVerify>('/audit/verify')
+}

@@ -25,6 +25,10 @@ export interface Me {
   user: User
   csrf_token: string
   must_change_password: boolean
+  /** Two-factor sign-in (TOTP) is on for me. */
+  totp_enabled?: boolean
+  /** My role requires two-factor sign-in and it is off: every other route answers 403 `totp_enrolment_required`. */
+  must_enrol_totp?: boolean
   permissions: string[]
   /** The role sees every store. */
   all_stores?: boolean
@@ -68,4 +72,28 @@ export function deleteSession(id: number | string) {
 /** Sign out every session but this one. */
 export function deleteOtherSessions() {
   return http.del('/me/sessions')
+}
+
+/** A pending two-factor secret (`POST /me/totp/setup`): enabled by the first right code. */
+export interface TotpSetup {
+  /** Base32, for typing into the authenticator app by hand. */
+  secret: string
+  otpauth_uri: string
+  /** The otpauth URI as a QR code, an SVG document drawn by the server. */
+  qr_svg: string
+}
+
+/** Start (or restart) setting up two-factor sign-in: a new pending secret. */
+export function setupTotp() {
+  return http.post<TotpSetup>('/me/totp/setup')
+}
+
+/** Turn two-factor sign-in on with a code of the pending secret; the 10 recovery codes are shown once. */
+export function enableTotp(code: string) {
+  return http.post<{ recovery_codes: string[] }>('/me/totp/enable', { code })
+}
+
+/** Turn two-factor sign-in off (403 `forbidden` when my role requires it). */
+export function disableTotp(password: string) {
+  return http.del('/me/totp', { body: { password } })
 }

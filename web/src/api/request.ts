@@ -3,7 +3,8 @@
  * - sends the session cookie (same origin) and `Accept-Language` from the current locale;
  * - adds `X-CSRF-Token` to every non-GET/HEAD request;
  * - turns `{error:{code,message,fields}}` into a typed {@link ApiError};
- * - 401 → sign-in page, 403 `password_change_required` → forced password change page.
+ * - 401 → sign-in page, 403 `password_change_required` → forced password change page,
+ *   403 `totp_enrolment_required` → forced two-factor enrolment page.
  * The hooks are installed by `configureRequest` at start-up so this module has no
  * dependency on the router or the stores.
  */
@@ -23,6 +24,9 @@ export type ApiErrorCode =
   | 'unauthenticated'
   | 'forbidden'
   | 'password_change_required'
+  | 'totp_required'
+  | 'totp_invalid'
+  | 'totp_enrolment_required'
   | 'csrf_failed'
   | 'not_found'
   | 'version_conflict'
@@ -84,6 +88,7 @@ export interface RequestHooks {
   getLocale: () => string
   onUnauthorized: () => void
   onPasswordChangeRequired: () => void
+  onTotpEnrolmentRequired: () => void
   /** Fallback text when the server sent no message (network down, 502 from a proxy...). */
   networkMessage: () => string
 }
@@ -93,6 +98,7 @@ let hooks: RequestHooks = {
   getLocale: () => 'zh-CN',
   onUnauthorized: () => {},
   onPasswordChangeRequired: () => {},
+  onTotpEnrolmentRequired: () => {},
   networkMessage: () => 'Network error',
 }
 
@@ -186,6 +192,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   if (!opts.skipAuthRedirect) {
     if (res.status === 401) hooks.onUnauthorized()
     else if (res.status === 403 && code === 'password_change_required') hooks.onPasswordChangeRequired()
+    else if (res.status === 403 && code === 'totp_enrolment_required') hooks.onTotpEnrolmentRequired()
   }
   throw error
 }

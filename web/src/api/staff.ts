@@ -19,6 +19,8 @@ export interface Staff {
   locale: Locale
   version: number
   created_at: string
+  /** Two-factor sign-in is on (when the server says). */
+  totp_enabled?: boolean
 }
 
 export interface StaffQuery extends PageQuery {
@@ -72,4 +74,9 @@ export function unlockStaff(id: number) {
 /** Set a new initial password (must be changed at next sign-in). */
 export function resetStaffPassword(id: number, password: string) {
   return http.post<Staff | void>(`/staff/${id}/reset-password`, { password })
+}
+
+/** Reset a person's two-factor sign-in (lost phone): they enrol again. */
+export function resetStaffTotp(id: number) {
+  return http.del(`/staff/${id}/totp`)
 }

@@ -70,6 +70,7 @@ router.beforeEach(async (to) => {
   }
   if (to.meta.public) {
     if (to.name === 'Login' && auth.signedIn && !auth.mustChangePassword) {
+      if (auth.mustEnrolTotp) return { name: 'EnrolTotp' }
       const redirect = typeof to.query.redirect === 'string' && to.query.redirect.startsWith('/') ? to.query.redirect : '/'
       return redirect
     }
@@ -82,6 +83,10 @@ router.beforeEach(async (to) => {
     return to.name === 'ChangePassword' ? true : { name: 'ChangePassword' }
   }
   if (to.name === 'ChangePassword') return { name: 'Profile' }
+  if (auth.mustEnrolTotp) {
+    return to.name === 'EnrolTotp' ? true : { name: 'EnrolTotp' }
+  }
+  if (to.name === 'EnrolTotp') return { name: 'Profile' }
   if (to.name === 'Home') return firstAllowedPath(auth.can, auth.canAny)
   if (!auth.can(to.meta.permission) || !auth.canAny(to.meta.permissionAny)) return { name: 'Forbidden' }
   return true

@@ -14,6 +14,9 @@ export const useAuthStore = defineStore('auth', () => {
   const stores = ref<StoreRef[]>([])
   const csrfToken = ref<string | null>(null)
   const mustChangePassword = ref(false)
+  /** The role requires two-factor sign-in and it is off: only the enrolment page is open. */
+  const mustEnrolTotp = ref(false)
+  const totpEnabled = ref(false)
   /** `GET /me` has been tried once since the page loaded. */
   const checked = ref(false)
 
@@ -44,6 +47,8 @@ export const useAuthStore = defineStore('auth', () => {
     stores.value = me.stores ?? []
     csrfToken.value = me.csrf_token ?? csrfToken.value
     mustChangePassword.value = !!me.must_change_password
+    mustEnrolTotp.value = !!me.must_enrol_totp
+    totpEnabled.value = !!me.totp_enabled
   }
 
   function reset() {
@@ -52,6 +57,8 @@ export const useAuthStore = defineStore('auth', () => {
     stores.value = []
     csrfToken.value = null
     mustChangePassword.value = false
+    mustEnrolTotp.value = false
+    totpEnabled.value = false
   }
 
   /** Load `GET /me`; resolves false when not signed in. The user's saved locale is applied. */
@@ -80,10 +87,11 @@ export const useAuthStore = defineStore('auth', () => {
 
   /**
    * Sign in. When `chosenLocale` is given (the user switched language on the sign-in page),
-   * it is saved for the user; otherwise the user's saved locale is applied.
+   * it is saved for the user; otherwise the user's saved locale is applied. `totpCode` is the
+   * second step of a two-factor sign-in (after a 401 `totp_required`).
    */
-  async function login(username: string, password: string, chosenLocale?: Locale) {
-    const res = await signIn(username, password)
+  async function login(username: string, password: string, chosenLocale?: Locale, totpCode?: string) {
+    const res = await signIn(username, password, totpCode)
     user.value = res.user
     csrfToken.value = res.csrf_token
     mustChangePassword.value = !!res.must_change_password
@@ -91,7 +99,11 @@ export const useAuthStore = defineStore('auth', () => {
     if (!res.must_change_password) {
       await fetchMe()
       if (chosenLocale && normalizeLocale(user.value?.locale) !== chosenLocale) {
-        await saveLocale(chosenLocale)
+        // Until a required two-factor enrolment is done the server may refuse to save it.
+        await saveLocale(chosenLocale).catch((e) => {
+          if (!mustEnrolTotp.value) throw e
+          return useLocaleStore().apply(chosenLocale)
+        })
       }
     } else if (chosenLocale && normalizeLocale(res.user?.locale) !== chosenLocale) {
       await saveLocale(chosenLocale).catch(() => useLocaleStore().apply(chosenLocale))
@@ -125,6 +137,8 @@ export const useAuthStore = defineStore('auth', () => {
     stores,
     csrfToken,
     mustChangePassword,
+    mustEnrolTotp,
+    totpEnabled,
     checked,
     signedIn,
     can,

@@ -77,3 +77,17 @@ export function maskPhone(phone: string | null | undefined): string {
 export function toApiTime(d: Date | string | number): string {
   return new Date(d).toISOString().replace(/\.\d{3}Z$/, 'Z')
 }
+
+/** A file size for people: 1536 → "1.5 KB" (binary units, one decimal from KB up). */
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || Number.isNaN(bytes)) return '—'
+  if (bytes < 1024) return `${bytes} B`
+  const units = ['KB', 'MB', 'GB', 'TB']
+  let v = bytes / 1024
+  let i = 0
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024
+    i++
+  }
+  return `${v >= 100 ? Math.round(v) : v.toFixed(1)} ${units[i]}`
+}

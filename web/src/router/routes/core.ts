@@ -21,4 +21,11 @@ export const coreRoutes: RouteRecordRaw[] = [
     component: () => import('@/views/auth/change-password.vue'),
     meta: { title: 'auth.forcedChange.title' },
   },
+  {
+    // Two-factor enrolment required by the role (`must_enrol_totp`): nothing else opens until done.
+    path: '/enrol-two-factor',
+    name: 'EnrolTotp',
+    component: () => import('@/views/auth/enrol-totp.vue'),
+    meta: { title: 'totp.enrol.title' },
+  },
 ]

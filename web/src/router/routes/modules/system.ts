@@ -1,7 +1,7 @@
 import type { RouteRecordRaw } from 'vue-router'
-import { Avatar, ChatLineSquare, Document, Key, Link, Lock, Shop } from '@element-plus/icons-vue'
+import { Avatar, ChatLineSquare, Document, FolderChecked, Hide, Key, Link, Lock, Shop, Upload } from '@element-plus/icons-vue'
 
-/** 系统: stores, staff, roles, API tokens, webhooks, audit log, message log. */
+/** 系统: stores, staff, roles, API tokens, webhooks, audit log, message log, backups, imports, privacy. */
 export const systemRoutes: RouteRecordRaw[] = [
   {
     path: 'system/stores',
@@ -44,5 +44,23 @@ export const systemRoutes: RouteRecordRaw[] = [
     name: 'SystemMessages',
     component: () => import('@/views/system/messages/list.vue'),
     meta: { title: 'menu.messages', permission: 'messages.read', icon: ChatLineSquare },
+  },
+  {
+    path: 'system/backups',
+    name: 'SystemBackups',
+    component: () => import('@/views/system/backups/index.vue'),
+    meta: { title: 'menu.backups', permission: 'backups.manage', icon: FolderChecked },
+  },
+  {
+    path: 'system/imports',
+    name: 'SystemImports',
+    component: () => import('@/views/system/imports/index.vue'),
+    meta: { title: 'menu.imports', permission: 'imports.run', icon: Upload },
+  },
+  {
+    path: 'system/privacy',
+    name: 'SystemPrivacy',
+    component: () => import('@/views/system/privacy/index.vue'),
+    meta: { title: 'menu.privacy', permission: 'privacy.manage', icon: Hide },
   },
 ]
