@@ -124,6 +124,7 @@ ops::OpsConfig ResolveOps(const CommonOptions& o, const OpsPaths& paths) {
     ops::OpsConfig config;
     config.backups.db_url = o.db;
     config.backups.directory = paths.backup_dir.empty() ? ops::DefaultBackupDirectory(o.db) : paths.backup_dir;
+    config.key_file = o.key_file.empty() ? DefaultKeyFile(o.db) : o.key_file;
     members::SetErasureJournal(paths.erasure_journal.empty() ? ops::DefaultErasureJournal(o.db) : paths.erasure_journal);
     return config;
 }
@@ -259,6 +260,17 @@ int Restore(const CommonOptions& o, const std::string& from, bool force, const O
     return 0;
 }
 
+int RotateKey(const CommonOptions& o) {
+    const std::string key_file = o.key_file.empty() ? DefaultKeyFile(o.db) : o.key_file;
+    auto generation = security::RotateKeyFile(key_file);
+    if (!generation.ok()) return PrintError(generation.error()), 1;
+    std::cout << "Key generation " << *generation << " added to " << key_file
+              << ".\nNew values are encrypted with it from the next minute; job keys.reencrypt moves the old ones "
+                 "over in the background (GET /api/v1/privacy/key-rotation shows what is left). Copy the key file "
+                 "to every server and to the backups' safe place.\n";
+    return 0;
+}
+
 // Personal data is copied as ciphertext: the target must be served with the same key.
 int Copy(const std::string& from_url, const std::string& to_url) {
     auto from = OpenMigrated(from_url, 1);
@@ -352,6 +364,12 @@ int main(int argc, char** argv) {
     restore->add_flag("--force", restore_force, "Replace a database that has data");
     restore->add_option("--erasure-journal", ops_paths.erasure_journal, "Erasure journal file (default: <database>.erasures)");
 
+    auto* key = cli.add_subcommand("key", "Manage the field-encryption key");
+    key->require_subcommand(1);
+    auto* key_rotate = key->add_subcommand(
+        "rotate", "Add a new encryption key generation (running servers pick it up and re-encrypt in the background)");
+    AddCommon(key_rotate, common);
+
     std::string admin_user, admin_password;
     auto* init = cli.add_subcommand("init", "Create an empty database with one HQ admin");
     AddCommon(init, common);
@@ -424,6 +442,7 @@ int main(int argc, char** argv) {
         return Serve(common, server_options, web_root, policy, job_interval, test_clock, ops_paths);
     }
     if (*backup) return Backup(common, backup_to);
+    if (*key_rotate) return RotateKey(common);
     if (*restore) return Restore(common, restore_from, restore_force, ops_paths);
     if (*init) {
         std::erase(totp_roles, std::string("none"));

@@ -10,8 +10,15 @@
 namespace storecrm {
 namespace {
 
+// Amounts and counts become numbers; codes that only look numeric stay text: a leading zero
+// ("007"), or 11+ digits (a phone number, a barcode) that a spreadsheet would round or show
+// as 1.38E+10.
 bool AsNumber(const std::string& text, double& out) {
     if (text.empty() || text.size() > 20) return false;
+    const size_t digits = text.find_first_not_of("-0123456789") == std::string::npos ? text.size() : 0;
+    if (digits >= 11) return false;
+    const size_t lead = text[0] == '-' ? 1 : 0;
+    if (text.size() > lead + 1 && text[lead] == '0' && text[lead + 1] != '.') return false;
     char* end = nullptr;
     out = std::strtod(text.c_str(), &end);
     return end && *end == '\0' && text.find_first_not_of("-0123456789.") == std::string::npos;

@@ -48,7 +48,7 @@ Result<ChainReport> VerifyAuditChain(storage::Transaction& tx, const security::F
     ChainReport report;
     std::string previous;
     int64_t after = 0;
-    std::optional<int64_t> first_unsealed;  // since the last sealed entry
+    int64_t first_unsealed = 0;  // since the last sealed entry (ids start at 1)
     auto broken = [&](int64_t id) {
         if (report.ok) report.first_broken_id = id;
         report.ok = false;
@@ -63,21 +63,21 @@ Result<ChainReport> VerifyAuditChain(storage::Transaction& tx, const security::F
         for (const auto& r : *rows) {
             after = r.Int(0);
             if (r.IsNull(10)) {
-                if (!first_unsealed) first_unsealed = after;
+                if (first_unsealed == 0) first_unsealed = after;
                 continue;
             }
             ++report.checked;
             // An unsealed entry before a sealed one was slipped in after sealing.
-            if (first_unsealed) broken(*first_unsealed);
-            first_unsealed.reset();
+            if (first_unsealed != 0) broken(first_unsealed);
+            first_unsealed = 0;
             if (EntryHash(vault, previous, r) != r.Text(10)) broken(after);
             previous = r.Text(10);
             report.sealed_through_id = after;
         }
         if (static_cast<int64_t>(rows->size()) < kBatch) break;
     }
-    if (first_unsealed) {
-        auto waiting = tx.QueryOne("SELECT COUNT(*) FROM audit_log WHERE id >= ?", {*first_unsealed});
+    if (first_unsealed != 0) {
+        auto waiting = tx.QueryOne("SELECT COUNT(*) FROM audit_log WHERE id >= ?", {first_unsealed});
         if (!waiting.ok()) return waiting.take_error();
         report.unsealed = (*waiting)->Int(0);
     }

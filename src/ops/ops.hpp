@@ -11,6 +11,7 @@ namespace storecrm::ops {
 
 struct OpsConfig {
     BackupTarget backups;
+    std::string key_file;  // re-read by keys.reencrypt after a rotation; empty with STORECRM_MASTER_KEY
 };
 
 void RegisterOpsRoutes(http::Router& router, const OpsConfig& config);

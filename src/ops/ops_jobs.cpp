@@ -4,6 +4,7 @@
 #include "members/member_repository.hpp"
 #include "ops/audit_chain.hpp"
 #include "ops/backup_runs.hpp"
+#include "ops/key_rotation.hpp"
 #include "ops/ops.hpp"
 #include "ops/retention.hpp"
 #include "security/audit.hpp"
@@ -19,6 +20,10 @@ void AddOpsJobs(jobs::Scheduler& scheduler, const OpsConfig& config, const secur
                    }});
     scheduler.Add({"privacy.retention", 86400, [&vault](storage::Database& db) -> Status {
                        return ApplyRetention(db, vault);
+                   }});
+    scheduler.Add({"keys.reencrypt", 60, [&vault, key_file = config.key_file](storage::Database& db) -> Status {
+                       auto moved = ReencryptStale(db, vault, key_file);
+                       return moved.ok() ? Ok() : Status(moved.take_error());
                    }});
     scheduler.Add({"backups.run", 3600, [target = config.backups](storage::Database& db) -> Status {
                        return RunScheduledBackup(db, target);

@@ -5,6 +5,7 @@
 #include "http/body_reader.hpp"
 #include "http/json_response.hpp"
 #include "ops/audit_chain.hpp"
+#include "ops/key_rotation.hpp"
 #include "ops/backup_runs.hpp"
 #include "ops/ops.hpp"
 #include "ops/retention.hpp"
@@ -135,6 +136,12 @@ Result<http::Response> PreviewRetention(RequestContext& ctx) {
     return http::PageResponse(std::move(*items), page->NextCursor(total), total);
 }
 
+Result<http::Response> GetKeyRotation(RequestContext& ctx) {
+    auto status = KeyRotationStatus(ctx.tx, *ctx.services.vault);
+    if (!status.ok()) return status.take_error();
+    return http::JsonOk(*status);
+}
+
 }  // namespace
 
 void RegisterOpsRoutes(http::Router& router, const OpsConfig& config) {
@@ -157,6 +164,9 @@ void RegisterOpsRoutes(http::Router& router, const OpsConfig& config) {
     router.Add({.method = "GET", .pattern = "/api/v1/privacy/retention/preview", .permission = "privacy.manage",
                 .tx = TxMode::kRead, .tag = "privacy", .summary = "Members the retention rule would anonymise now",
                 .handler = PreviewRetention});
+    router.Add({.method = "GET", .pattern = "/api/v1/privacy/key-rotation", .permission = "privacy.manage",
+                .tx = TxMode::kRead, .tag = "privacy",
+                .summary = "Encrypted values still under an older key generation", .handler = GetKeyRotation});
     router.Add({.method = "GET", .pattern = "/api/v1/audit/verify", .permission = "audit.read", .tx = TxMode::kRead,
                 .tag = "audit", .summary = "Check the audit log's hash chain", .handler = VerifyAudit});
 }

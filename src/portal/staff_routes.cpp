@@ -183,7 +183,7 @@ Result<http::Response> ListMessages(RequestContext& ctx) {
     if (!total.ok()) return total.take_error();
     params.emplace_back(page->limit);
     params.emplace_back(page->offset);
-    auto rows = ctx.tx.Query("SELECT id, member_id, recipient, channel, purpose, body, status, created_at, sent_at FROM "
+    auto rows = ctx.tx.Query("SELECT id, member_id, recipient, channel, purpose, body, status, created_at, sent_at, last_error FROM "
                              "messages" + where + " ORDER BY id DESC LIMIT ? OFFSET ?",
                              params);
     if (!rows.ok()) return rows.take_error();
@@ -192,7 +192,8 @@ Result<http::Response> ListMessages(RequestContext& ctx) {
         items.push_back({{"id", r.Int(0)}, {"member_id", r.IsNull(1) ? json() : json(r.Int(1))}, {"recipient", r.Text(2)},
                          {"channel", r.Text(3)}, {"purpose", r.Text(4)}, {"body", r.Text(5)}, {"status", r.Text(6)},
                          {"created_at", FormatIsoUtc(r.Int(7))},
-                         {"sent_at", r.IsNull(8) ? json() : json(FormatIsoUtc(r.Int(8)))}});
+                         {"sent_at", r.IsNull(8) ? json() : json(FormatIsoUtc(r.Int(8)))},
+                         {"reason", r.Text(9)}});
     }
     STORECRM_TRY(ctx.Audit({"messages.view", "messages", "", "{}"}));
     return http::PageResponse(std::move(items), page->NextCursor((*total)->Int(0)), (*total)->Int(0));

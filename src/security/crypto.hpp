@@ -4,11 +4,20 @@
 // The master key lives outside the database: a 0600 key file or STORECRM_MASTER_KEY (64 hex).
 // Sub-keys for encryption and indexing are derived from it so one leaked purpose key does
 // not expose the other.
+//
+// Key rotation: `storecrm key rotate` appends "encryption <generation> <64 hex>" to the key
+// file. New values are encrypted with the newest generation (its number is the ciphertext's
+// first byte; generation 1 is the key derived from the master), every generation in the file
+// still decrypts, and job keys.reencrypt moves old values over in the background. Blind
+// indexes and signatures keep the master-derived key, so lookups work throughout.
 
 #include <array>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/error.hpp"
 
@@ -30,16 +39,36 @@ public:
     // file with a fresh random key (mode 0600) when it does not exist.
     static Result<FieldVault> Load(const std::string& key_file);
 
-    // Ciphertext layout: 1 version byte, 24-byte nonce, ciphertext + 16-byte tag.
+    // Re-reads the key file (a rotation added a generation); copies of this vault see it too.
+    // (const: the keys live behind a shared pointer every copy of the vault reads through)
+    Status Reload(const std::string& key_file) const;
+
+    // Ciphertext layout: 1 byte key generation, 24-byte nonce, ciphertext + 16-byte tag.
     std::string Encrypt(std::string_view plaintext) const;
     std::optional<std::string> Decrypt(std::string_view ciphertext) const;
+    int CurrentGeneration() const;
+    std::vector<int> Generations() const;
+    // The generation a ciphertext was made with (its first byte); 0 for an empty one.
+    static int GenerationOf(std::string_view ciphertext);
     // 16-byte keyed hash of a normalised value, domain-separated by `purpose` ("phone", ...).
     std::string BlindIndex(std::string_view purpose, std::string_view normalized_value) const;
 
 private:
-    std::array<unsigned char, 32> encryption_key_{};
+    struct Keys {
+        std::map<int, std::array<unsigned char, 32>> encryption;  // generation → key
+        int current = 1;
+    };
+    struct Ring;  // the keys behind a mutex, shared by copies of the vault
+    std::shared_ptr<const Keys> CurrentKeys() const;
+
+    std::array<unsigned char, 32> master_{};
     std::array<unsigned char, 32> index_key_{};
+    std::shared_ptr<Ring> ring_;
 };
+
+// Appends a new encryption generation to the key file (written whole to a temporary file,
+// then renamed); returns its number.
+Result<int> RotateKeyFile(const std::string& key_file);
 
 // Hex of the vault's keyed hash of `payload` under `purpose`: the signature part of links we
 // hand out (unsubscribe, …), checked by computing it again.

@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <gtest/gtest.h>
 
 #include "security/crypto.hpp"
@@ -54,6 +56,46 @@ TEST(VaultTest, RejectsTamperedCiphertextAndOtherKeys) {
     c[c.size() - 1] ^= 1;
     EXPECT_FALSE(vault.Decrypt(c).has_value());
     EXPECT_FALSE(TestVault(8).Decrypt(vault.Encrypt("secret")).has_value());
+}
+
+TEST(VaultTest, RotationAddsAGenerationThatEncryptsWhileOldOnesStillDecrypt) {
+    InitCrypto();
+    const std::string file = (std::filesystem::temp_directory_path() / "storecrm-rotation-test.key").string();
+    std::filesystem::remove(file);
+    auto vault = FieldVault::Load(file);  // creates the key file
+    ASSERT_TRUE(vault.ok());
+    const std::string before = vault->Encrypt("+8613812345678");
+    const std::string index_before = vault->BlindIndex("phone", "+8613812345678");
+    EXPECT_EQ(FieldVault::GenerationOf(before), 1);
+
+    auto rotated = RotateKeyFile(file);
+    ASSERT_TRUE(rotated.ok());
+    EXPECT_EQ(*rotated, 2);
+    FieldVault copy = *vault;  // a copy held elsewhere (a job) sees the reload too
+    ASSERT_TRUE(vault->Reload(file).ok());
+    EXPECT_EQ(copy.CurrentGeneration(), 2);
+    const std::string after = copy.Encrypt("+8613812345678");
+    EXPECT_EQ(FieldVault::GenerationOf(after), 2);
+    EXPECT_EQ(vault->Decrypt(before).value_or(""), "+8613812345678");
+    EXPECT_EQ(vault->Decrypt(after).value_or(""), "+8613812345678");
+    EXPECT_EQ(vault->BlindIndex("phone", "+8613812345678"), index_before);  // lookups keep working
+
+    // A fresh start reads both generations; a vault that never saw generation 2 cannot read it.
+    auto reloaded = FieldVault::Load(file);
+    ASSERT_TRUE(reloaded.ok());
+    EXPECT_EQ(reloaded->Generations(), (std::vector<int>{1, 2}));
+    EXPECT_EQ(reloaded->Decrypt(after).value_or(""), "+8613812345678");
+    std::ifstream in(file);
+    std::string master;
+    std::getline(in, master);
+    std::ofstream(file + ".old") << master << "\n";
+    auto old_only = FieldVault::Load(file + ".old");
+    ASSERT_TRUE(old_only.ok());
+    EXPECT_FALSE(old_only->Decrypt(after).has_value());
+    EXPECT_EQ(old_only->Decrypt(before).value_or(""), "+8613812345678");
+    EXPECT_EQ(std::filesystem::status(file).permissions() & std::filesystem::perms::others_read, std::filesystem::perms::none);
+    std::filesystem::remove(file);
+    std::filesystem::remove(file + ".old");
 }
 
 TEST(VaultTest, BlindIndexIsDeterministicKeyedAndPurposeSeparated) {

@@ -280,6 +280,33 @@ test('a child joins only with a guardian\'s consent and is never in a segment', 
   assert.equal(after, before + 1);
 });
 
+test('a key rotation moves every encrypted value to the new generation while lookups keep working', async () => {
+  const m = await admin.post('/api/v1/members', { home_store_id: store, phone: '13911118888', name: '轮换', email: 'rotate@example.com', address: '上海市徐汇区' });
+  assert.equal(m.status, 201, m.text);
+  const firstByte = (id) => server.sql(BACKEND === 'sqlite'
+    ? `SELECT hex(substr(phone_enc, 1, 1)) FROM members WHERE id = ${id}`
+    : `SELECT to_hex(get_byte(phone_enc, 0)) FROM members WHERE id = ${id}`).replace(/^0/, '');
+  const before = (await admin.get('/api/v1/privacy/key-rotation')).body;
+  assert.equal(before.current_generation, 1);
+  assert.equal(before.done, true);
+  assert.equal(firstByte(m.body.id), '1');
+
+  assert.match(server.cli('key', 'rotate'), /Key generation 2 added/);
+  assert.equal((await admin.post('/api/v1/jobs/keys.reencrypt/run')).status, 200);
+  const after = (await admin.get('/api/v1/privacy/key-rotation')).body;
+  assert.equal(after.current_generation, 2);
+  assert.deepEqual(after.generations, [1, 2]);
+  assert.equal(after.remaining, 0, JSON.stringify(after.stale));
+  assert.equal(firstByte(m.body.id), '2');
+  const shown = (await admin.get(`/api/v1/members/${m.body.id}`)).body;
+  assert.equal(shown.phone, '13911118888');
+  assert.equal(shown.email, 'rotate@example.com');
+  const found = (await admin.get('/api/v1/members?q=8888')).body.items.map((x) => x.id);
+  assert.ok(found.includes(m.body.id));
+  const fresh = await admin.post('/api/v1/members', { home_store_id: store, phone: '13911119999', name: '新钥' });
+  assert.equal(firstByte(fresh.body.id), '2');
+});
+
 // Last: it spends this address's public budget for the minute.
 test('public pages are rate-limited per address', async () => {
   const c = server.client({ lang: 'en' });

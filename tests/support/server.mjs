@@ -180,15 +180,17 @@ export class Client {
       const pair = setCookie.split(';')[0];
       this.cookie = pair.endsWith('=') ? '' : pair;
     }
-    // ignoreBOM keeps a byte-order mark visible to tests (CSV exports start with one).
-    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await res.arrayBuffer());
+    // ignoreBOM keeps a byte-order mark visible to tests (CSV exports start with one); `bytes`
+    // is the body as sent (Excel files).
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
     let json;
     try {
       json = text ? JSON.parse(text) : undefined;
     } catch {
       json = undefined;
     }
-    return { status: res.status, headers: res.headers, body: json, text };
+    return { status: res.status, headers: res.headers, body: json, text, bytes };
   }
 
   get(url, o) { return this.request('GET', url, undefined, o); }
