@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost-dev nlohmann-json3-dev libsqlite3-dev sqlite3 libpq-dev
   libsodium-dev libicu-dev libhowardhinnant-date-dev libtomlplusplus-dev
-  libcli11-dev libspdlog-dev libfmt-dev libroaring-dev libcurl4-openssl-dev python3-aiosmtpd
+  libcli11-dev libspdlog-dev libfmt-dev libroaring-dev libcurl4-openssl-dev libssl-dev python3-aiosmtpd
   libqrencode-dev libpng-dev libhpdf-dev libxlsxwriter-dev liboath-dev libzip-dev libexpat1-dev
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
   chromium fonts-noto-cjk

@@ -333,6 +333,12 @@ int main(int argc, char** argv) {
     serve->add_option("--test-power-loss-after", power_loss_after,
                       "Simulate losing power at the Nth SQLite write or sync (tests only)");
     serve->add_option("--test-power-loss-seed", power_loss_seed, "Which unsynced writes survive the power loss");
+    serve->add_option("--tls-cert", server_options.tls_certificate, "PEM certificate chain: serve HTTPS (with --tls-key)")
+        ->envname("STORECRM_TLS_CERT")
+        ->check(CLI::ExistingFile);
+    serve->add_option("--tls-key", server_options.tls_key, "PEM private key of the certificate")
+        ->envname("STORECRM_TLS_KEY")
+        ->check(CLI::ExistingFile);
     serve->add_flag("--metrics-public", server_options.metrics_public,
                     "Answer GET /metrics to every address (default: loopback only)");
     std::string log_format = "json";
@@ -438,6 +444,12 @@ int main(int argc, char** argv) {
             spdlog::warn("--test-power-loss-after {}: this server will lose power on purpose (tests only)", power_loss_after);
             storage::InstallPowerLossVfs(power_loss_after, power_loss_seed);
         }
+        if (server_options.tls_certificate.empty() != server_options.tls_key.empty()) {
+            std::cerr << "error: --tls-cert and --tls-key go together\n";
+            return 2;
+        }
+        // Over HTTPS (ours, or a proxy's announced by --secure-cookie) browsers are told to stay there.
+        if (!server_options.tls_certificate.empty()) policy.secure_cookie = true;
         server_options.hsts = policy.secure_cookie;
         return Serve(common, server_options, web_root, policy, job_interval, test_clock, ops_paths);
     }

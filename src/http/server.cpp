@@ -3,15 +3,19 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <array>
+#include <optional>
+#include <type_traits>
 #include <cctype>
 #include <cstdio>
 #include <random>
@@ -29,6 +33,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 namespace {
 
@@ -120,24 +125,44 @@ struct Server::Impl {
           health_timer(io),
           signals(io, SIGINT, SIGTERM) {}
 
-    class Connection : public std::enable_shared_from_this<Connection> {
+    // One client connection over plain TCP (beast::tcp_stream) or TLS (TlsStream).
+    template <class Stream>
+    class Connection : public std::enable_shared_from_this<Connection<Stream>> {
+        static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
     public:
-        Connection(tcp::socket socket, Impl& server) : stream_(std::move(socket)), server_(server) {
+        Connection(tcp::socket socket, Impl& server) : stream_(MakeStream(std::move(socket), server)), server_(server) {
             beast::error_code ec;
-            auto endpoint = stream_.socket().remote_endpoint(ec);
+            auto endpoint = Socket().remote_endpoint(ec);
             if (!ec) remote_ip_ = endpoint.address().to_string();
         }
 
         void Start() {
-            asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->Read(); });
+            asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+                if constexpr (kTls) {
+                    beast::get_lowest_layer(self->stream_).expires_after(std::chrono::seconds(30));
+                    self->stream_.async_handshake(asio::ssl::stream_base::server, [self](beast::error_code ec) {
+                        if (!ec) self->Read();  // a failed handshake (plain HTTP, bad client) just closes
+                    });
+                } else {
+                    self->Read();
+                }
+            });
         }
 
     private:
+        static Stream MakeStream(tcp::socket socket, Impl& server) {
+            if constexpr (kTls) return Stream(std::move(socket), *server.tls);
+            else return Stream(std::move(socket));
+        }
+        tcp::socket& Socket() { return beast::get_lowest_layer(stream_).socket(); }
+        auto shared_from_this() { return std::enable_shared_from_this<Connection<Stream>>::shared_from_this(); }
+
         void Read() {
             parser_.emplace();
             parser_->body_limit(server_.options.body_limit);
             parser_->header_limit(16 * 1024);
-            stream_.expires_after(kIdleKeepAlive);
+            beast::get_lowest_layer(stream_).expires_after(kIdleKeepAlive);
             bhttp::async_read_header(stream_, buffer_, *parser_,
                                      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
         }
@@ -245,7 +270,7 @@ struct Server::Impl {
         void Send(Response&& response, unsigned version, bool keep_alive, bool head) {
             auto message = std::make_shared<bhttp::response<bhttp::string_body>>(
                 ToBeast(std::move(response), version, keep_alive, head, request_id_, server_.options.hsts));
-            stream_.expires_after(std::chrono::seconds(30));
+            beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(30));
             bhttp::async_write(stream_, *message,
                                [self = shared_from_this(), message](beast::error_code ec, size_t) {
                                    if (!ec && self->drain_after_reply_) return self->Drain();
@@ -257,9 +282,10 @@ struct Server::Impl {
         // Half-closes, then reads and discards what the client still sends (bounded in bytes
         // and time) so the reply is not lost to a reset.
         void Drain() {
+            if constexpr (kTls) return Close();  // TLS has no half-close to read on after
             beast::error_code ec;
-            stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-            stream_.expires_after(std::chrono::seconds(5));
+            Socket().shutdown(tcp::socket::shutdown_send, ec);
+            beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
             DrainMore();
         }
 
@@ -273,11 +299,16 @@ struct Server::Impl {
         }
 
         void Close() {
-            beast::error_code ec;
-            stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+            if constexpr (kTls) {
+                beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+                stream_.async_shutdown([self = shared_from_this()](beast::error_code) {});
+            } else {
+                beast::error_code ec;
+                Socket().shutdown(tcp::socket::shutdown_send, ec);
+            }
         }
 
-        beast::tcp_stream stream_;
+        Stream stream_;
         Impl& server_;
         beast::flat_buffer buffer_;
         std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
@@ -293,7 +324,8 @@ struct Server::Impl {
             if (ec == asio::error::operation_aborted) return;
             if (!ec) {
                 socket.set_option(tcp::no_delay(true), ec);
-                std::make_shared<Connection>(std::move(socket), *this)->Start();
+                if (tls) std::make_shared<Connection<TlsStream>>(std::move(socket), *this)->Start();
+                else std::make_shared<Connection<beast::tcp_stream>>(std::move(socket), *this)->Start();
             }
             Accept();
         });
@@ -324,6 +356,7 @@ struct Server::Impl {
     asio::signal_set signals;
     std::atomic<bool> database_ok{true};
     unsigned short bound_port = 0;
+    std::optional<asio::ssl::context> tls;  // set when a certificate and key are configured
 };
 
 Server::Server(ServerOptions options, const Router& router, Services& services, const StaticSite& site)
@@ -336,6 +369,20 @@ Server::~Server() = default;
 bool Server::Run() {
     auto& impl = *impl_;
     beast::error_code ec;
+    if (!impl.options.tls_certificate.empty()) {
+        impl.tls.emplace(asio::ssl::context::tls_server);
+        // TLS 1.2 and later only.
+        impl.tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                              asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                              asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+        impl.tls->use_certificate_chain_file(impl.options.tls_certificate, ec);
+        if (!ec) impl.tls->use_private_key_file(impl.options.tls_key, asio::ssl::context::pem, ec);
+        if (ec) {
+            spdlog::error("cannot load the TLS certificate {} and key {}: {}", impl.options.tls_certificate,
+                          impl.options.tls_key, ec.message());
+            return false;
+        }
+    }
     tcp::endpoint endpoint(asio::ip::make_address(impl.options.address, ec), impl.options.port);
     if (ec) {
         spdlog::error("invalid address {}: {}", impl.options.address, ec.message());

@@ -28,6 +28,9 @@ struct ServerOptions {
     size_t upload_limit = 50 << 20;  // POST /api/v1/imports: a spreadsheet of members or sales
     bool metrics_public = false;     // answer /metrics to any address, not only loopback
     bool hsts = false;               // served over HTTPS (by us or a proxy): tell browsers to stay there
+    // PEM files; with both set the server speaks only HTTPS (TLS 1.2+) on its port.
+    std::string tls_certificate;
+    std::string tls_key;
     // Peers (e.g. nginx at 127.0.0.1) whose X-Forwarded-For names the real client. Only these
     // are believed: anyone else could forge the header to dodge the sign-in throttle.
     std::vector<std::string> trusted_proxies;
