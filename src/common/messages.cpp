@@ -29,6 +29,8 @@ const std::map<std::string_view, Texts>& Catalog() {
         {"field.no_rows", {"文件只有表头，没有数据行", "The file has a header but no rows"}},
         {"field.guardian_required", {"未满 {age} 周岁：需填写监护人信息并取得其同意", "Under {age}: a guardian's details and consent are required"}},
         {"field.guardian_consent_required", {"需监护人同意后方可登记", "The guardian must consent"}},
+        {"import.invalid_time", {"时间应为 2026-11-03 14:05（门店当地时间）或以 Z 结尾的 UTC 时间", "Use 2026-11-03 14:05 (store time) or a UTC time ending in Z"}},
+        {"import.receipt_rows_disagree", {"同一单号的各行时间、会员或支付方式不一致", "Rows of one receipt disagree on time, member or payment"}},
         {"field.unknown_role", {"没有这个角色", "No such role"}},
         {"field.totp_code_wrong", {"动态码不正确", "The code does not match"}},
         {"field.totp_setup_first", {"请先生成密钥再输入动态码", "Start the setup first, then enter a code"}},

@@ -20,6 +20,7 @@
 #include "http/paging.hpp"
 #include "http/table_file.hpp"
 #include "members/member_import.hpp"
+#include "sales/sale_import.hpp"
 #include "security/session_service.hpp"
 
 namespace storecrm::ops {
@@ -32,7 +33,7 @@ struct Kind {
     const char* name;
     const char* permission;
 };
-constexpr Kind kKinds[] = {{"members", "members.create"}, {"products", "products.manage"}};
+constexpr Kind kKinds[] = {{"members", "members.create"}, {"products", "products.manage"}, {"sales", "sales.create"}};
 
 const Kind* FindKind(const std::string& name) {
     for (const auto& k : kKinds) {
@@ -195,6 +196,8 @@ void Runner::Run(Job& job) {
     try {
         if (job.kind == "members") {
             outcome = members::ImportMemberRows(ctx, job.rows, sink);
+        } else if (job.kind == "sales") {
+            outcome = sales::ImportSaleRows(ctx, job.rows, sink);
         } else {
             int64_t created = 0;
             outcome = catalog::ImportProductRows(ctx, job.rows, sink, true, &created);
@@ -259,7 +262,7 @@ std::string OwnerClause(const RequestContext& ctx, storage::Params& params) {
 Result<http::Response> StartImport(RequestContext& ctx) {
     const std::string kind_name = ctx.request.QueryParam("kind").value_or("");
     const Kind* kind = FindKind(kind_name);
-    if (!kind) return Error::Field("kind", "field.invalid_choice", {{"choices", "members, products"}});
+    if (!kind) return Error::Field("kind", "field.invalid_choice", {{"choices", "members, products, sales"}});
     if (!ctx.principal.Has(kind->permission)) return Error::Forbidden();
     const std::string dry = ctx.request.QueryParam("dry_run").value_or("true");
     if (dry != "true" && dry != "false" && dry != "1" && dry != "0") {
@@ -326,7 +329,8 @@ Result<http::Response> Template(RequestContext& ctx) {
     const bool excel = ctx.request.QueryParam("format").value_or("csv") == "xlsx";
     if (kind == "members") return http::TableFile("members-template", members::MemberImportTemplate(), excel);
     if (kind == "products") return http::TableFile("products-template", catalog::ProductImportTemplate(), excel);
-    return Error::Field("kind", "field.invalid_choice", {{"choices", "members, products"}});
+    if (kind == "sales") return http::TableFile("sales-template", sales::SaleImportTemplate(), excel);
+    return Error::Field("kind", "field.invalid_choice", {{"choices", "members, products, sales"}});
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 #pragma once
-// File imports 批量导入 (members, products; sales follow) run in the background: the upload is
+// File imports 批量导入 (members, products, sales) run in the background: the upload is
 // read into rows at once (CSV in UTF-8 or GBK, or the first sheet of an .xlsx), an `imports`
 // row records it, and one worker thread checks and writes it in a single transaction — rolled
 // back when any row fails or for a dry run, so an import is all or nothing. Progress is kept

@@ -38,7 +38,7 @@ test('a members file with bad rows reports each bad cell by row and column and w
   const csv = [
     '手机号,姓名,门店,性别,生日,短信营销',
     '13900000001,王一,IMP,男,1990-01-02,是',
-    '13900000002,王二,导入店,女,45262,否',
+    '13900000002,王二,导入店,女,33000,否',
     '12345,王三,IMP,男,,',
     '13900000001,王四,NOPE,x,2099-01-01,maybe',
   ].join('\n');
@@ -62,7 +62,7 @@ test('a clean dry run writes nothing; the real import registers every row with i
   const csv = [
     'phone,name,store,gender,birthday,sms_opt_in',
     '13900000011,李一,IMP,male,1990-01-02,yes',
-    '13900000012,李二,IMP2,female,45262,no',
+    '13900000012,李二,IMP2,female,33000,no',
   ].join('\r\n');
   const dry = await upload('members', csv);
   assert.equal(dry.status, 'done', JSON.stringify(dry));
@@ -76,7 +76,7 @@ test('a clean dry run writes nothing; the real import registers every row with i
   const found = (await admin.get('/api/v1/members?q=13900000012')).body.items[0];
   const full = (await admin.get(`/api/v1/members/${found.id}`)).body;
   assert.equal(full.name, '李二');
-  assert.equal(full.birthday, '2023-12-02');  // Excel serial 45262 (days since 1899-12-30)
+  assert.equal(full.birthday, '1990-05-07');  // Excel serial 33000 (days since 1899-12-30)
   assert.equal(full.source, 'import');
   // A second upload of the same file: every phone is taken now, so nothing is added twice.
   const again = await upload('members', csv, { dryRun: false });
@@ -133,4 +133,51 @@ test('imports need imports.run and the kind\'s own permission; a broken file is 
   assert.equal(noPhone.status, 'failed');
   assert.deepEqual(noPhone.errors.map((e) => [e.row, e.field]), [[0, 'file']]);
   assert.match(noPhone.errors[0].reason, /phone/);
+});
+
+test('sales from another system: lines make receipts, go through the till\'s path, and import once', async () => {
+  const p = await admin.post('/api/v1/products', { sku: 'IMPSKU', name: '导入商品', price: 1000 });
+  assert.equal(p.status, 201, p.text);
+  const store = (await admin.get('/api/v1/stores')).body.items.find((s) => s.code === 'IMP').id;
+  await admin.post('/api/v1/stock/adjustments', { store_id: store, product_id: p.body.id, quantity: 100, low_threshold: 0, note: '期初' });
+  const member = (await admin.get('/api/v1/members?q=13900000011')).body.items[0];
+
+  const bad = [
+    '门店,单号,时间,会员手机号,商品编码,数量,单价,支付方式',
+    'IMP,B001,2026-11-03 25:00,,IMPSKU,1,,现金',
+    'IMP,B002,2026-11-03 10:00,13999999999,IMPSKU,0,abc,刷脸',
+    'IMP,B003,2026-11-03 10:00,,NO-SUCH-SKU,1,,现金',
+    'IMP,B004,2026-11-03 10:00,,IMPSKU,1,,现金',
+    'IMP,B004,2026-11-03 11:00,,IMPSKU,1,,现金',
+  ].join('\n');
+  const refused = await upload('sales', bad, { dryRun: false, fileName: 'sales.csv' });
+  assert.equal(refused.status, 'failed');
+  const cells = refused.errors.map((e) => `${e.row}.${e.field}`);
+  for (const expected of ['2.sold_at', '3.member_phone', '3.quantity', '3.unit_price_yuan', '3.payment', '4.sku', '6.receipt_no']) {
+    assert.ok(cells.includes(expected), `${expected} in ${cells}`);
+  }
+  assert.equal((await admin.get(`/api/v1/members/${member.id}/sales`)).body.total, 0);
+
+  const good = [
+    '门店,单号,时间,会员手机号,商品编码,数量,单价,支付方式',
+    'IMP,A001,2026-11-03 14:05,13900000011,IMPSKU,2,10.00,微信',
+    'IMP,A001,2026-11-03 14:05,13900000011,SKU001,1,,微信',
+    '导入店,A002,2026-11-03 15:00,,IMPSKU,1,,现金',
+  ].join('\n');
+  const done = await upload('sales', good, { dryRun: false, fileName: 'sales.csv' });
+  assert.equal(done.status, 'done', JSON.stringify(done.errors));
+  assert.equal(done.written_rows, 3);
+  const sales = (await admin.get(`/api/v1/members/${member.id}/sales`)).body.items;
+  assert.equal(sales.length, 1);
+  assert.equal(sales[0].receipt_no, 'A001');
+  assert.equal(sales[0].sold_at, '2026-11-03T06:05:00Z');  // 14:05 in Asia/Shanghai
+  assert.equal(sales[0].total, 2 * 1000 + 9900);
+  assert.equal(sales[0].payments[0].method, 'wechat_pay');
+  const stock = (await admin.get(`/api/v1/stock?store_id=${store}&product_id=${p.body.id}`)).body;
+  assert.equal(JSON.stringify(stock).includes('"quantity":97'), true, JSON.stringify(stock).slice(0, 300));
+
+  const again = await upload('sales', good, { dryRun: false, fileName: 'sales.csv' });
+  assert.equal(again.status, 'failed');
+  assert.deepEqual([...new Set(again.errors.map((e) => `${e.row}.${e.field}`))].sort(), ['2.receipt_no', '4.receipt_no']);
+  assert.equal((await admin.get(`/api/v1/members/${member.id}/sales`)).body.total, 1);
 });
