@@ -40,7 +40,7 @@ BEGIN SELECT RAISE(ABORT, 'audit_chain is append-only'); END;
 
 CREATE TABLE imports (
     id INTEGER PRIMARY KEY,
-    kind TEXT NOT NULL CHECK (kind IN ('members', 'products', 'sales')),
+    kind TEXT NOT NULL CHECK (kind IN ('members', 'products', 'sales', 'history')),
     file_name TEXT NOT NULL DEFAULT '',
     dry_run INTEGER NOT NULL,
     status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'done', 'failed')),

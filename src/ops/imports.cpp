@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "analytics/history_import.hpp"
 #include "catalog/product_import.hpp"
 #include "common/clock.hpp"
 #include "common/import_rows.hpp"
@@ -33,7 +34,12 @@ struct Kind {
     const char* name;
     const char* permission;
 };
-constexpr Kind kKinds[] = {{"members", "members.create"}, {"products", "products.manage"}, {"sales", "sales.create"}};
+// "history": years of sales in the public Online Retail layout (analytics' history import),
+// which skips bad rows and can be run again safely instead of being all or nothing.
+constexpr Kind kKinds[] = {{"members", "members.create"},
+                           {"products", "products.manage"},
+                           {"sales", "sales.create"},
+                           {"history", "sales.create"}};
 
 const Kind* FindKind(const std::string& name) {
     for (const auto& k : kKinds) {
@@ -72,6 +78,8 @@ struct Job {
     Locale locale;
     std::vector<CsvRow> rows;
     Services* services;
+    std::string text;        // history: the CSV as UTF-8 text
+    std::string store_code;  // history: the store the history belongs to
 };
 
 struct Progress {
@@ -121,6 +129,7 @@ private:
         }
     }
     void Run(Job& job);
+    void RunHistory(Job& job, ImportSink& sink, int64_t total);
 
     std::mutex mutex_;
     std::condition_variable wake_;
@@ -175,6 +184,7 @@ void Runner::Run(Job& job) {
         if (!e.internal_detail.empty()) spdlog::error("import {}: {}", job.id, e.internal_detail);
         (void)Finish(db, job.id, "failed", 0, 0, whole, job.locale, message);
     };
+    if (job.kind == "history") return RunHistory(job, sink, total);
     {
         auto started = db.Begin(storage::TxMode::kWrite);
         if (!started.ok()) return fail(started.error());
@@ -225,6 +235,46 @@ void Runner::Run(Job& job) {
     if (!job.dry_run && written > 0) spdlog::info("import {}: {} {} written", job.id, written, job.kind);
 }
 
+void Runner::RunHistory(Job& job, ImportSink& sink, int64_t total) {
+    storage::Database& db = *job.services->db;
+    {
+        auto started = db.Begin(storage::TxMode::kWrite);
+        if (!started.ok() ||
+            !(*started)->Exec("UPDATE imports SET status = 'running', started_at = ?, total_rows = ? WHERE id = ?",
+                              {NowUnix(), total, job.id}).ok() ||
+            !(*started)->Commit().ok()) {
+            return;
+        }
+    }
+    analytics::ImportOptions options{.store_code = job.store_code};
+    options.progress = [&sink](int64_t done, int64_t) { sink.progress(done); };
+    auto report = analytics::ImportOnlineRetail(db, *job.services->vault, job.text, options);
+    if (!report.ok()) {
+        ImportSink whole;
+        for (const auto& f : report.error().fields) whole.errors.push_back(f);
+        (void)Finish(db, job.id, "failed", 0, 0, whole, job.locale,
+                     report.error().fields.empty() ? Render(report.error().message, job.locale) : "");
+        return;
+    }
+    // "row 12: Quantity: zero" → row 12 (the history import numbers data rows from the header's 1).
+    for (const auto& problem : report->problems) {
+        int row = 0;
+        char field[64] = {0};
+        const size_t colon = problem.find(": ", problem.find(": ") + 2);
+        if (std::sscanf(problem.c_str(), "row %d: %63[^:]:", &row, field) == 2 && colon != std::string::npos) {
+            sink.errors.push_back({"rows[" + std::to_string(row) + "]." + field, {"import.history_problem", {{"reason", problem.substr(colon + 2)}}}});
+        }
+    }
+    sink.error_rows = report->bad_rows;
+    const std::string summary = "invoices " + std::to_string(report->invoices_imported) + "/" +
+                                std::to_string(report->invoices) + ", cancellations " +
+                                std::to_string(report->cancellations_imported) + "/" +
+                                std::to_string(report->cancellations) + ", new products " +
+                                std::to_string(report->products_created) + ", new members " +
+                                std::to_string(report->members_created);
+    (void)Finish(db, job.id, "done", total, report->rows - report->bad_rows, sink, job.locale, summary);
+}
+
 json ImportJson(const storage::Row& r) {
     json out = {{"id", r.Int(0)},
                 {"kind", r.Text(1)},
@@ -262,7 +312,7 @@ std::string OwnerClause(const RequestContext& ctx, storage::Params& params) {
 Result<http::Response> StartImport(RequestContext& ctx) {
     const std::string kind_name = ctx.request.QueryParam("kind").value_or("");
     const Kind* kind = FindKind(kind_name);
-    if (!kind) return Error::Field("kind", "field.invalid_choice", {{"choices", "members, products, sales"}});
+    if (!kind) return Error::Field("kind", "field.invalid_choice", {{"choices", "members, products, sales, history"}});
     if (!ctx.principal.Has(kind->permission)) return Error::Forbidden();
     const std::string dry = ctx.request.QueryParam("dry_run").value_or("true");
     if (dry != "true" && dry != "false" && dry != "1" && dry != "0") {
@@ -272,6 +322,16 @@ Result<http::Response> StartImport(RequestContext& ctx) {
     std::string file_name = ctx.request.QueryParam("file_name").value_or("");
     if (file_name.size() > 200 || !IsValidUtf8(file_name)) return Error::Field("file_name", "field.too_long", {{"max", "200"}});
     if (ctx.request.body.empty()) return Error::Field("file", "field.required");
+    std::string history_text, store_code;
+    if (std::string(kind->name) == "history") {
+        if (dry_run) return Error::Field("dry_run", "import.history_no_dry_run");
+        if (LooksLikeXlsx(ctx.request.body)) return Error::Field("file", "import.history_csv_only");
+        auto text = ToUtf8(ctx.request.body);
+        if (!text) return Error::Field("file", "field.not_a_workbook");
+        history_text = *text;
+        store_code = ctx.request.QueryParam("store").value_or("HISTORY");
+        if (store_code.empty() || store_code.size() > 32) return Error::Field("store", "field.required");
+    }
     auto rows = ReadRows(ctx.request.body);
     if (!rows.ok()) return rows.take_error();
     if (rows->size() < 2) return Error::Field("file", "field.no_rows");
@@ -290,7 +350,8 @@ Result<http::Response> StartImport(RequestContext& ctx) {
                             json{{"kind", kind->name}, {"dry_run", dry_run}, {"rows", rows->size() - 1},
                                  {"file_name", file_name}}
                                 .dump()}));
-    TheRunner().Enqueue({import_id, kind->name, dry_run, ctx.principal.id, ctx.locale, std::move(*rows), &ctx.services});
+    TheRunner().Enqueue({import_id, kind->name, dry_run, ctx.principal.id, ctx.locale, std::move(*rows), &ctx.services,
+                         std::move(history_text), store_code});
     return http::JsonOk(json{{"id", import_id}, {"status", "queued"}}, 202);
 }
 
@@ -330,7 +391,7 @@ Result<http::Response> Template(RequestContext& ctx) {
     if (kind == "members") return http::TableFile("members-template", members::MemberImportTemplate(), excel);
     if (kind == "products") return http::TableFile("products-template", catalog::ProductImportTemplate(), excel);
     if (kind == "sales") return http::TableFile("sales-template", sales::SaleImportTemplate(), excel);
-    return Error::Field("kind", "field.invalid_choice", {{"choices", "members, products, sales"}});
+    return Error::Field("kind", "field.invalid_choice", {{"choices", "members, products, sales, history"}});
 }
 
 }  // namespace

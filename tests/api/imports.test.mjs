@@ -181,3 +181,31 @@ test('sales from another system: lines make receipts, go through the till\'s pat
   assert.deepEqual([...new Set(again.errors.map((e) => `${e.row}.${e.field}`))].sort(), ['2.receipt_no', '4.receipt_no']);
   assert.equal((await admin.get(`/api/v1/members/${member.id}/sales`)).body.total, 1);
 });
+
+test('a sales history in the Online Retail layout imports from the page, skipping and listing bad rows, once', async () => {
+  const csv = [
+    'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country',
+    '536365,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,2010-12-01 08:26:00,2.55,17850,United Kingdom',
+    '536365,71053,WHITE METAL LANTERN,6,2010-12-01 08:26:00,3.39,17850,United Kingdom',
+    '536366,22633,HAND WARMER UNION JACK,0,2010-12-01 08:28:00,1.85,17850,United Kingdom',
+    '536367,84879,ASSORTED COLOUR BIRD ORNAMENT,32,2010-12-01 08:34:00,1.69,13047,United Kingdom',
+    'C536379,71053,WHITE METAL LANTERN,-1,2010-12-01 09:41:00,3.39,17850,United Kingdom',
+  ].join('\n');
+  const dry = await admin.request('POST', '/api/v1/imports?kind=history&dry_run=true', undefined, { raw: csv, headers: { 'Content-Type': 'text/csv' } });
+  assert.equal(dry.status, 400);
+  assert.equal(dry.body.error.fields[0].field, 'dry_run');
+  const first = await upload('history', csv, { dryRun: false, fileName: 'online_retail.csv' });
+  assert.equal(first.status, 'done', JSON.stringify(first));
+  assert.deepEqual(first.errors.map((e) => [e.row, e.field]), [[4, 'Quantity']]);
+  assert.equal(first.error_count, 1);
+  assert.equal(first.written_rows, 4);
+  assert.match(first.message, /invoices 2\/2, cancellations 1\/1/);
+  const store = (await admin.get('/api/v1/stores')).body.items.find((s) => s.code === 'HISTORY');
+  assert.ok(store, 'the history store was made');
+  const sales = (await admin.get(`/api/v1/sales?store_id=${store.id}`)).body;
+  assert.equal(sales.total, 2);
+  const again = await upload('history', csv, { dryRun: false, fileName: 'online_retail.csv' });
+  assert.equal(again.status, 'done');
+  assert.match(again.message, /invoices 0\/2, cancellations 0\/1/);
+  assert.equal((await admin.get(`/api/v1/sales?store_id=${store.id}`)).body.total, 2);
+});

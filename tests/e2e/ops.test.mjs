@@ -478,3 +478,29 @@ test('the operations pages fit a 390 px phone', async () => {
   assert.ok(width <= 390, `no horizontal scrolling with the two-factor set-up (page is ${width} px wide)`);
   await page.context().close();
 });
+
+test('a sales history CSV imports in one pass from the page, listing the row it skipped', async () => {
+  const csv = [
+    'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country',
+    '581001,85123A,WHITE HANGING HEART T-LIGHT HOLDER,6,2011-12-01 08:26:00,2.55,17850,United Kingdom',
+    '581002,22633,HAND WARMER UNION JACK,0,2011-12-01 08:28:00,1.85,17850,United Kingdom',
+  ].join('\n');
+  const page = await newPage(browser);
+  await signIn(page, server.base, 'admin', DEMO_PASSWORD);
+  await page.goto(`${server.base}/system/imports`);
+  await page.locator('[data-test="import-kind-history"]').click();
+  await page.locator('[data-test="import-history-hint"]').waitFor();
+  assert.equal(await page.locator('[data-test="import-dry-run"]').count(), 0, 'a history import has no check-only run');
+  await page.locator('input[data-test="import-file"]').setInputFiles({ name: 'history.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.locator('[data-test="import-start"]').click();
+  const done = page.locator('[data-test="import-job"][data-status="done"]');
+  await done.waitFor({ timeout: 60000 });
+  const job = await call(api, 'GET', `/api/v1/imports/${await done.getAttribute('data-id')}`);
+  assert.equal(job.kind, 'history');
+  assert.equal(job.written_rows, 1);
+  const bad = page.locator('[data-test="import-error"]');
+  assert.equal(await bad.count(), 1);
+  assert.equal((await bad.locator('[data-test="import-error-row"]').innerText()).trim(), '3');
+  assert.equal((await bad.locator('[data-test="import-error-field"]').innerText()).trim(), 'Quantity');
+  await page.context().close();
+});

@@ -2,11 +2,11 @@ import { apiUrl, http } from './request'
 import type { Page, PageQuery } from './request'
 
 /**
- * Imports (导入) of members or products from a CSV (UTF-8 or GBK) or .xlsx file (its first sheet), run in the
+ * Imports (导入) of members, products or sales from a CSV (UTF-8 or GBK) or .xlsx file (its first sheet), run in the
  * background: all rows or none; a dry run only checks. Permission `imports.run` plus the kind's own.
  */
 
-export type ImportKind = 'members' | 'products'
+export type ImportKind = 'members' | 'products' | 'sales' | 'history'
 export type ImportStatus = 'queued' | 'running' | 'done' | 'failed'
 
 export interface ImportRowError {
@@ -37,12 +37,14 @@ export interface ImportJob {
   message?: string
 }
 
-export const IMPORT_KINDS: ImportKind[] = ['members', 'products']
+export const IMPORT_KINDS: ImportKind[] = ['members', 'products', 'sales', 'history']
 
 /** The permission each kind needs besides `imports.run`. */
 export const IMPORT_KIND_PERMISSION: Record<ImportKind, string> = {
   members: 'members.create',
   products: 'products.manage',
+  sales: 'sales.create',
+  history: 'sales.create',
 }
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
