@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analytics/clusters.hpp"
 #include "analytics/member_features.hpp"
 #include "analytics/report_query.hpp"
 #include "analytics/routes.hpp"
@@ -23,6 +24,7 @@ using nlohmann::json;
 constexpr double kMissing = std::numeric_limits<double>::quiet_NaN();
 
 struct Table {
+    std::vector<int64_t> member_ids;  // row → member
     std::vector<std::string> names;
     std::vector<std::vector<double>> columns;  // NaN: unknown (an age not given)
     size_t rows = 0;
@@ -59,6 +61,7 @@ Result<Table> LoadTable(RequestContext& ctx, const Period& period) {
         const double values[] = {a->second.first, a->second.second, f.recency_days[i], f.frequency[i],
                                  f.average_order_value[i], f.monetary[i], f.category_breadth[i]};
         for (size_t c = 0; c < t.names.size(); ++c) t.columns[c].push_back(values[c]);
+        t.member_ids.push_back(f.member[i]);
     }
     t.rows = t.columns[0].size();
     return t;
@@ -111,7 +114,9 @@ json Describe(double recency, double frequency, double monetary, double all_r, d
     return {{"zh", zh}, {"en", en}};
 }
 
-Result<http::Response> Clusters(RequestContext& ctx) {
+}  // namespace
+
+Result<ClusterRun> RunClusters(RequestContext& ctx) {
     auto period = ReadPeriod(ctx, 365);
     if (!period.ok()) return period.take_error();
     const std::string k_text = ctx.request.QueryParam("k").value_or("auto");
@@ -208,7 +213,11 @@ Result<http::Response> Clusters(RequestContext& ctx) {
                                                mean(overall["frequency"]), mean(overall["monetary"]))}});
     }
     std::sort(clusters.begin(), clusters.end(), [](const json& a, const json& b) { return a["size"] > b["size"]; });
-    return http::JsonOk({{"from", DayText(period->from_day)},
+    ClusterRun run;
+    for (size_t i = 0; i < used.size(); ++i) {
+        run.members[static_cast<int64_t>(best.assignment[i]) + 1].push_back(table->member_ids[used[i]]);
+    }
+    run.answer = json{{"from", DayText(period->from_day)},
                          {"to", DayText(period->to_day)},
                          {"members", used.size()},
                          {"features", [&] {
@@ -219,7 +228,16 @@ Result<http::Response> Clusters(RequestContext& ctx) {
                          {"k", best_k},
                          {"suggested_by", wanted_k ? "user" : "silhouette"},
                          {"silhouette", scores},
-                         {"clusters", clusters}});
+                         {"clusters", clusters}};
+    return run;
+}
+
+namespace {
+
+Result<http::Response> Clusters(RequestContext& ctx) {
+    auto run = RunClusters(ctx);
+    if (!run.ok()) return run.take_error();
+    return http::JsonOk(run->answer);
 }
 
 }  // namespace

@@ -82,6 +82,7 @@ http::Router BuildRouter(const ops::OpsConfig& ops_config) {
     marketing::RegisterConsentRoutes(router);
     marketing::RegisterWebhookRoutes(router);
     marketing::RegisterTargetRoutes(router);
+    marketing::RegisterClusterSegmentRoutes(router);
     return router;
 }
 

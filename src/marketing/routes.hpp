@@ -17,6 +17,7 @@ void RegisterCampaignResultRoutes(http::Router& router);  // /campaigns/{id}/res
 void RegisterConsentRoutes(http::Router& router);   // unsubscribe links, SMS replies, /marketing/settings
 void RegisterWebhookRoutes(http::Router& router);   // /webhooks, deliveries, test
 void RegisterTargetRoutes(http::Router& router);    // /targets
+void RegisterClusterSegmentRoutes(http::Router& router);  // /segments/from-cluster
 
 // marketing.values (nightly: value groups and tag rules for all), marketing.after_sales (values
 // and tag rules of members who just bought), campaigns.dispatch, messages.deliver,

@@ -305,6 +305,22 @@ test('correlation and clusters describe the members who bought', async () => {
   assert.deepEqual(two.features, ['log_recency', 'log_frequency', 'log_monetary', 'category_breadth']);
   assert.ok(fieldError(await admin.get('/api/v1/analytics/clusters?k=12'), 'k'));
   assert.ok(fieldError(await admin.get('/api/v1/analytics/clusters?features=shoe_size'), 'features'));
+
+  // 从聚类建分群: the same parameters, one cluster frozen as a tag and a segment of that tag.
+  const query = `store_id=${storeA}&from=${from}&k=2&features=category_breadth`;
+  const chosen = two.clusters[1];
+  const made = await admin.post(`/api/v1/segments/from-cluster?${query}`, { cluster_id: chosen.id, name: '聚类二' });
+  assert.equal(made.status, 201, made.text);
+  assert.equal(made.body.members, chosen.size);
+  assert.equal(made.body.description, chosen.label.en);
+  const segment = (await admin.get(`/api/v1/segments/${made.body.segment_id}`)).body;
+  assert.deepEqual(segment.rules.rules.map((r) => [r.field, r.value]), [['tag', [made.body.tag_id]]]);
+  assert.equal(segment.member_count, chosen.size);
+  const tagged = (await admin.get(`/api/v1/members?tags=${made.body.tag_id}&limit=1`)).body.total;
+  assert.equal(tagged, chosen.size);
+  const again = await admin.post(`/api/v1/segments/from-cluster?${query}`, { cluster_id: chosen.id, name: '聚类二' });
+  assert.equal(again.status, 409);
+  assert.ok(fieldError(await admin.post(`/api/v1/segments/from-cluster?${query}`, { cluster_id: 7, name: '不存在' }), 'cluster_id'));
 });
 
 test('prediction: BG/NBD and Gamma-Gamma fitted on the history, with a hold-out check', async () => {
