@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <mutex>
 
 #include <nlohmann/json.hpp>
 
 #include "analytics/baskets.hpp"
+#include "analytics/next_best.hpp"
 #include "analytics/report_query.hpp"
 #include "analytics/routes.hpp"
 #include "common/clock.hpp"
@@ -187,36 +187,15 @@ Result<http::Response> Sequences(RequestContext& ctx) {
 Result<http::Response> NextBestProducts(RequestContext& ctx) {
     auto member = members::LoadPathMember(ctx);
     if (!member.ok()) return member.take_error();
-    static std::mutex mutex;
-    static std::vector<Rule> rules;
-    static int64_t mined_at = 0;
-    std::vector<Rule> current;
-    {
-        std::lock_guard lock(mutex);
-        if (!mined_at || NowUnix() - mined_at > 600) {
-            STORECRM_TRY(EnsureCurrent(ctx));
-            const uint16_t today = DayOf(NowUnix());
-            BasketQuery q{.period = {static_cast<uint16_t>(std::max(0, today - 364)), today, {}},
-                          .min_support = 0.001, .min_confidence = 0.05, .min_lift = 1.0, .max_length = 2};
-            rules = ctx.services.analytics->Read([&](const SalesColumns& c) { return MineBaskets(c, q); }).rules;
-            mined_at = NowUnix();
-        }
-        current = rules;
-    }
+    auto rules = NextBestRules(*ctx.services.analytics, *ctx.services.db);
+    if (!rules.ok()) return rules.take_error();
     const uint32_t id = static_cast<uint32_t>(member->id);
-    const auto bought = ctx.services.analytics->Read([&](const SalesColumns& c) {
-        std::vector<uint32_t> items;
-        for (size_t s = 0; s < c.sales(); ++s) {
-            if (c.sale_member[s] != id || c.sale_refund[s]) continue;
-            for (uint32_t l = c.sale_first_line[s], end = c.LineEnd(s); l < end; ++l) items.push_back(c.line_product[l]);
-        }
-        return items;
-    });
+    auto bought = ItemsBought(*ctx.services.analytics, {id});
     auto catalogue = LoadCatalogue(ctx, false);
     if (!catalogue.ok()) return catalogue.take_error();
     auto& names = catalogue->names;
     json items = json::array();
-    for (const auto& s : NextBestItems(current, bought, 5)) {
+    for (const auto& s : NextBestItems(*rules, bought[id], 5)) {
         items.push_back({{"product", {{"id", s.item}, {"name", names.count(s.item) ? names[s.item] : ""}}},
                          {"score", Round(s.score, 3)},
                          {"because", {{"id", s.because}, {"name", names.count(s.because) ? names[s.because] : ""}}}});

@@ -131,7 +131,7 @@ const std::map<std::string_view, Texts>& Catalog() {
         {"segment.unknown_code", {"不支持的取值：{value}", "Unknown value: {value}"}},
         {"segment.too_deep", {"条件组最多嵌套 {max} 层", "Groups nest at most {max} deep"}},
         {"segment.in_use", {"该分群正被营销活动使用，不能删除", "A campaign uses this segment; it cannot be deleted"}},
-        {"campaign.unknown_variable", {"模板中有未知变量 {variable}（可用：name、points、tier、coupon_code、store、expiry）", "Unknown variable {variable} in the template (use name, points, tier, coupon_code, store or expiry in braces)"}},
+        {"campaign.unknown_variable", {"模板中有未知变量 {variable}（可用：name、points、tier、coupon_code、store、expiry、next_best）", "Unknown variable {variable} in the template (use name, points, tier, coupon_code, store, expiry or next_best in braces)"}},
         {"campaign.audience_required", {"请选择分群或设置受众条件", "Choose a segment or set audience rules"}},
         {"campaign.bad_weekdays", {"请选择星期几（1=周一 … 7=周日）", "Choose weekdays (1 = Monday … 7 = Sunday)"}},
         {"campaign.not_editable", {"只能修改草稿或已暂停的活动", "Only a draft or paused campaign can be changed"}},

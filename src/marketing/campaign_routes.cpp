@@ -293,7 +293,7 @@ Result<http::Response> Preview(RequestContext& ctx) {
     auto member = ctx.tx.QueryOne("SELECT home_store_id, member_no, name FROM members WHERE id = ?", {*member_id});
     if (!member.ok()) return member.take_error();
     if (!member->has_value() || !ctx.principal.CanAccessStore((*member)->Int(0))) return Error::Field("member_id", "field.not_found");
-    auto text = PreviewFor(ctx.tx, loaded->first, *member_id, NowUnix());
+    auto text = PreviewFor(ctx.services, ctx.tx, loaded->first, *member_id, NowUnix());
     if (!text.ok()) return text.take_error();
     (*text)["member"] = {{"id", *member_id}, {"member_no", (*member)->Text(1)}, {"name", (*member)->Text(2)}};
     return http::JsonOk(*text);
@@ -328,7 +328,7 @@ Result<http::Response> TestSend(RequestContext& ctx) {
     auto set = EvaluateAudience(ctx, *rules, NowUnix());
     if (!set.ok()) return set.take_error();
     if (auto first = set->Ids(0, 1); !first.empty()) {
-        auto rendered = PreviewFor(ctx.tx, c, first[0], NowUnix());
+        auto rendered = PreviewFor(ctx.services, ctx.tx, c, first[0], NowUnix());
         if (!rendered.ok()) return rendered.take_error();
         text = *rendered;
     }

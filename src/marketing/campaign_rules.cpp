@@ -17,7 +17,8 @@ bool InControlGroup(int64_t campaign_id, int64_t member_id, int control_pct) {
 }
 
 const std::vector<std::string>& TemplateVariables() {
-    static const std::vector<std::string> vars = {"name", "points", "tier", "coupon_code", "store", "expiry"};
+    static const std::vector<std::string> vars = {"name", "points", "tier", "coupon_code", "store", "expiry",
+                                                  "next_best"};
     return vars;
 }
 

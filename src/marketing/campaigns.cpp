@@ -8,6 +8,7 @@
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 
+#include "analytics/next_best.hpp"
 #include "common/clock.hpp"
 #include "common/money.hpp"
 #include "loyalty/coupons.hpp"
@@ -103,6 +104,42 @@ std::string ChannelFooter(const Campaign& c, const MarketingSettings& settings, 
     return "";
 }
 
+bool UsesNextBest(const Campaign& c) {
+    return c.body.find("{next_best}") != std::string::npos || c.subject.find("{next_best}") != std::string::npos;
+}
+
+}  // namespace
+
+Result<std::unordered_map<uint32_t, std::string>> NextBestNames(Services& services, storage::Transaction& tx,
+                                                                 const std::unordered_set<uint32_t>& members) {
+    std::unordered_map<uint32_t, std::string> names;
+    if (!services.analytics || members.empty()) return names;
+    auto rules = analytics::NextBestRules(*services.analytics, *services.db);
+    if (!rules.ok()) return rules.take_error();
+    auto bought = analytics::ItemsBought(*services.analytics, members);
+    std::unordered_map<uint32_t, uint32_t> best;  // member → product
+    std::vector<uint32_t> products;
+    for (auto& [member, items] : bought) {
+        auto top = analytics::NextBestItems(*rules, items, 1);
+        if (top.empty()) continue;
+        best[member] = top.front().item;
+        products.push_back(top.front().item);
+    }
+    std::unordered_map<int64_t, std::string> product_names;
+    constexpr size_t kChunk = 500;
+    for (size_t from = 0; from < products.size(); from += kChunk) {
+        storage::Params params;
+        const std::string in = storage::InList(products, from, from + kChunk, params);
+        auto rows = tx.Query("SELECT id, name FROM products WHERE id IN (" + in + ")", params);
+        if (!rows.ok()) return rows.take_error();
+        for (const auto& r : *rows) product_names[r.Int(0)] = r.Text(1);
+    }
+    for (const auto& [member, product] : best) names[member] = product_names[product];
+    return names;
+}
+
+namespace {
+
 // Enqueues one batch in one transaction. Members already recorded for this campaign and
 // occasion are skipped, so a batch can be run again after a crash.
 Result<int64_t> EnqueueBatch(Services& services, const Campaign& c, int64_t run_id, const std::vector<Candidate>& batch,
@@ -120,6 +157,14 @@ Result<int64_t> EnqueueBatch(Services& services, const Campaign& c, int64_t run_
         if (t->has_value() && (*t)->status == "active") coupon_template = **t;
     }
     const int quiet_start = ParseClock(settings->quiet_start), quiet_end = ParseClock(settings->quiet_end);
+    std::unordered_map<uint32_t, std::string> next_best;
+    if (UsesNextBest(c)) {
+        std::unordered_set<uint32_t> ids;
+        for (const auto& cand : batch) ids.insert(cand.member);
+        auto names = NextBestNames(services, **tx, ids);
+        if (!names.ok()) return names.take_error();
+        next_best = std::move(*names);
+    }
     int64_t recorded = 0;
     for (const auto& cand : batch) {
         auto& f = (*facts)[cand.member];
@@ -140,7 +185,8 @@ Result<int64_t> EnqueueBatch(Services& services, const Campaign& c, int64_t run_
         if (outcome != "queued") continue;
         std::map<std::string, std::string> vars = {{"name", f.name},         {"points", std::to_string(f.points)},
                                                    {"tier", f.tier},         {"store", f.store},
-                                                   {"coupon_code", ""},      {"expiry", ""}};
+                                                   {"coupon_code", ""},      {"expiry", ""},
+                                                   {"next_best", next_best[cand.member]}};
         std::optional<int64_t> coupon_id;
         if (coupon_template) {
             auto issued = loyalty::IssueCoupon(**tx, *coupon_template, {.member_id = cand.member, .reason = "campaign", .now = now});
@@ -402,7 +448,7 @@ Result<DispatchOutcome> DispatchCampaigns(Services& services, int64_t now) {
     return out;
 }
 
-Result<json> PreviewFor(storage::Transaction& tx, const Campaign& c, int64_t member_id, int64_t now) {
+Result<json> PreviewFor(Services& services, storage::Transaction& tx, const Campaign& c, int64_t member_id, int64_t now) {
     auto row = tx.QueryOne("SELECT m.name, COALESCE(t.name, ''), st.name, m.points_balance, st.timezone FROM members m "
                            "JOIN stores st ON st.id = m.home_store_id LEFT JOIN tiers t ON t.id = m.tier_id WHERE m.id = ?",
                            {member_id});
@@ -410,7 +456,13 @@ Result<json> PreviewFor(storage::Transaction& tx, const Campaign& c, int64_t mem
     if (!row->has_value()) return Error::NotFound();
     const auto& r = **row;
     std::map<std::string, std::string> vars = {{"name", r.Text(0)}, {"tier", r.Text(1)}, {"store", r.Text(2)},
-                                               {"points", std::to_string(r.Int(3))}, {"coupon_code", ""}, {"expiry", ""}};
+                                               {"points", std::to_string(r.Int(3))}, {"coupon_code", ""}, {"expiry", ""},
+                                               {"next_best", ""}};
+    if (UsesNextBest(c)) {
+        auto names = NextBestNames(services, tx, {static_cast<uint32_t>(member_id)});
+        if (!names.ok()) return names.take_error();
+        vars["next_best"] = (*names)[static_cast<uint32_t>(member_id)];
+    }
     if (c.coupon_template_id) {
         auto t = loyalty::LoadTemplate(tx, *c.coupon_template_id);
         if (!t.ok()) return t.take_error();

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -54,7 +56,11 @@ Result<DispatchOutcome> DispatchCampaigns(Services& services, int64_t now);
 
 // The message a member would get (preview): {subject, body} rendered for them, with a
 // placeholder coupon code when the campaign has a coupon.
-Result<nlohmann::json> PreviewFor(storage::Transaction& tx, const Campaign& c, int64_t member_id, int64_t now);
+// {next_best}: the name of each member's best next product (absent: none to suggest).
+Result<std::unordered_map<uint32_t, std::string>> NextBestNames(Services& services, storage::Transaction& tx,
+                                                                 const std::unordered_set<uint32_t>& members);
+Result<nlohmann::json> PreviewFor(Services& services, storage::Transaction& tx, const Campaign& c, int64_t member_id,
+                                  int64_t now);
 
 // The signed token of an unsubscribe link, and back.
 std::string UnsubscribeToken(const security::FieldVault& vault, int64_t member_id, const std::string& channel);

@@ -205,6 +205,11 @@ test('basket rules: products bought together, with support, confidence and lift 
   const next = (await admin.get(`/api/v1/members/${buyer}/next-best-products`)).body.items;
   assert.equal(next[0].product.name, '茶杯');
   assert.equal(next[0].because.name, '龙井');
+  // The same suggestion as the campaign variable {next_best}.
+  const campaign = await admin.post('/api/v1/campaigns', { name: '猜你想买', channel: 'sms', template: '{name}，配一只{next_best}？', schedule: 'now', rules: { rules: [] } });
+  assert.equal(campaign.status, 201, campaign.text);
+  const preview = (await admin.get(`/api/v1/campaigns/${campaign.body.id}/preview?member_id=${buyer}`)).body;
+  assert.match(preview.body, /，配一只茶杯？/);
 });
 
 // One file out of a zip (an .xlsx): found through the central directory, inflated.

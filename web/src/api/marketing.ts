@@ -221,7 +221,7 @@ export const TRIGGER_KINDS: TriggerKind[] = ['welcome', 'birthday', 'days_since_
 /** Triggers whose `days` means something (days since the last purchase; days before points expire). */
 export const TRIGGERS_WITH_DAYS: TriggerKind[] = ['days_since_purchase', 'points_expiring']
 /** The template's variables, in the order the editor offers them. */
-export const TEMPLATE_VARIABLES = ['name', 'points', 'tier', 'coupon_code', 'store', 'expiry'] as const
+export const TEMPLATE_VARIABLES = ['name', 'points', 'tier', 'coupon_code', 'store', 'expiry', 'next_best'] as const
 export type RecipientOutcome = 'queued' | 'control' | 'no_consent' | 'capped' | 'no_address' | 'minor'
 export const RECIPIENT_OUTCOMES: RecipientOutcome[] = ['queued', 'control', 'no_consent', 'capped', 'no_address', 'minor']
 
