@@ -76,6 +76,22 @@ const std::vector<TableSpec>& Tables() {
         {"privacy_notices", "version", nullptr, false},
         {"deletion_requests", "id", "id", true},
         {"import_refs", "source, kind, external_id", nullptr, false},
+        {"member_values", "member_id", "member_id", false},
+        {"marketing_settings", "key", nullptr, false},
+        {"segments", "id", "id", true},
+        {"tag_rules", "id", "id", true},
+        {"campaigns", "id", "id", true},
+        {"campaign_runs", "id", "id", true},
+        {"campaign_recipients", "id", "id", true},
+        {"domain_events", "id", "id", true},
+        {"webhooks", "id", "id", true},
+        {"webhook_deliveries", "id", "id", true},
+        {"targets", "id", "id", true},
+        {"staff_recovery_codes", "id", "id", true},
+        {"ops_settings", "key", nullptr, false},
+        {"audit_chain", "audit_id", "audit_id", false},
+        {"imports", "id", "id", true},
+        {"member_guardians", "member_id", "member_id", false},
     };
     return tables;
 }
@@ -168,10 +184,10 @@ Result<TableSummary> Summarise(Transaction& tx, const TableSpec& spec) {
 Status RequireEmpty(Transaction& tx) {
     for (const auto& spec : Tables()) {
         const std::string name = spec.name;
-        // Migrations seed the preset tag library, sequences, loyalty settings, the receipt layout
-        // and the privacy notice; anything else is data.
+        // Migrations seed the preset tag library, sequences, loyalty settings, the receipt layout,
+        // the privacy notice and the sign-in policy; anything else is data.
         if (name == "tag_groups" || name == "tags" || name == "sequences" || name == "loyalty_settings" ||
-            name == "privacy_notices" || name == "receipt_templates") {
+            name == "privacy_notices" || name == "receipt_templates" || name == "ops_settings") {
             continue;
         }
         auto count = tx.QueryOne("SELECT COUNT(*) FROM " + name);
@@ -210,7 +226,8 @@ Result<std::vector<TableSummary>> CopyDatabase(Database& from, Database& to, con
         // Foreign keys are checked at commit: members refer to members with higher ids.
         STORECRM_TRY(tx.connection().ExecScript(tx.dialect() == Dialect::kSqlite ? "PRAGMA defer_foreign_keys = ON"
                                                                                  : "SET CONSTRAINTS ALL DEFERRED"));
-        for (const char* seeded : {"tags", "tag_groups", "sequences", "loyalty_settings", "receipt_templates", "privacy_notices"}) {
+        for (const char* seeded :
+             {"tags", "tag_groups", "sequences", "loyalty_settings", "receipt_templates", "privacy_notices", "ops_settings"}) {
             STORECRM_TRY(tx.Exec(std::string("DELETE FROM ") + seeded));
         }
         auto source = from.Begin(TxMode::kRead);
