@@ -11,6 +11,7 @@
 #include "loyalty/tiers.hpp"
 #include "members/member_code.hpp"
 #include "members/member_service.hpp"
+#include "portal/member_data_copy.hpp"
 #include "portal/member_session.hpp"
 #include "portal/qr_images.hpp"
 #include "portal/routes.hpp"
@@ -199,17 +200,16 @@ Result<http::Response> UpdateConsents(RequestContext& ctx) {
     return http::JsonOk(*consents);
 }
 
-// GET /portal/me/export: a JSON file of everything kept about the member (个人信息副本).
-Result<http::Response> Export(RequestContext& ctx) {
-    auto me = LoadMe(ctx);
-    if (!me.ok()) return me.take_error();
-    const int64_t id = me->record.id;
+}  // namespace
+
+Result<json> MemberDataCopy(RequestContext& ctx, const members::MemberRecord& record) {
+    const int64_t id = record.id;
     const int64_t now = NowUnix();
     members::MemberRepository repo(ctx.tx, *ctx.services.vault);
-    json out = {{"exported_at", FormatIsoUtc(now)}, {"profile", Profile(me->record)}};
-    out["profile"]["address"] = me->record.address;
-    out["profile"]["wechat_id"] = me->record.wechat_id;
-    out["profile"]["created_at"] = FormatIsoUtc(me->record.created_at);
+    json out = {{"exported_at", FormatIsoUtc(now)}, {"profile", Profile(record)}};
+    out["profile"]["address"] = record.address;
+    out["profile"]["wechat_id"] = record.wechat_id;
+    out["profile"]["created_at"] = FormatIsoUtc(record.created_at);
     auto consents = ctx.tx.Query(
         "SELECT channel, purpose, granted, at, source, wording_version FROM member_consents WHERE member_id = ? ORDER BY id",
         {id});
@@ -243,8 +243,34 @@ Result<http::Response> Export(RequestContext& ctx) {
         out["interactions"].push_back({{"at", FormatIsoUtc(r.Int(0))}, {"channel", r.Text(1)}, {"summary", r.Text(2)},
                                        {"feedback", r.Text(3)}});
     }
-    STORECRM_TRY(ctx.Audit({"portal.export", "member", std::to_string(id), "{}"}));
-    http::Response r = http::JsonOk(out);
+    auto guardian = ctx.tx.QueryOne("SELECT name, phone_enc, relation, consented_at FROM member_guardians WHERE member_id = ?", {id});
+    if (!guardian.ok()) return guardian.take_error();
+    if (guardian->has_value()) {
+        out["guardian"] = {{"name", (**guardian).Text(0)},
+                           {"phone", ctx.services.vault->Decrypt((**guardian).BlobBytes(1)).value_or("")},
+                           {"relation", (**guardian).Text(2)},
+                           {"consented_at", FormatIsoUtc((**guardian).Int(3))}};
+    }
+    auto messages = ctx.tx.Query("SELECT channel, purpose, body, status, created_at FROM messages WHERE member_id = ? ORDER BY id", {id});
+    if (!messages.ok()) return messages.take_error();
+    out["messages"] = json::array();
+    for (const auto& r : *messages) {
+        out["messages"].push_back({{"channel", r.Text(0)}, {"purpose", r.Text(1)}, {"body", r.Text(2)}, {"status", r.Text(3)},
+                                   {"at", FormatIsoUtc(r.Int(4))}});
+    }
+    return out;
+}
+
+namespace {
+
+// GET /portal/me/export: a JSON file of everything kept about the member (个人信息副本).
+Result<http::Response> Export(RequestContext& ctx) {
+    auto me = LoadMe(ctx);
+    if (!me.ok()) return me.take_error();
+    auto out = MemberDataCopy(ctx, me->record);
+    if (!out.ok()) return out.take_error();
+    STORECRM_TRY(ctx.Audit({"portal.export", "member", std::to_string(me->record.id), "{}"}));
+    http::Response r = http::JsonOk(*out);
     r.headers.emplace_back("Content-Disposition", "attachment; filename=\"member-" + me->record.member_no + ".json\"");
     return r;
 }

@@ -8,7 +8,9 @@
 #include "http/json_response.hpp"
 #include "http/paging.hpp"
 #include "members/member_repository.hpp"
+#include "members/member_service.hpp"
 #include "portal/join_links.hpp"
+#include "portal/member_data_copy.hpp"
 #include "portal/member_session.hpp"
 #include "portal/qr_images.hpp"
 #include "portal/routes.hpp"
@@ -199,6 +201,20 @@ Result<http::Response> ListMessages(RequestContext& ctx) {
     return http::PageResponse(std::move(items), page->NextCursor((*total)->Int(0)), (*total)->Int(0));
 }
 
+// GET /members/{id}/data-copy: the member's data copy for an access request made at the
+// counter or by letter (the member can also download it from their own pages).
+Result<http::Response> StaffDataCopy(RequestContext& ctx) {
+    if (!ctx.principal.Has("members.pii")) return Error::Forbidden();
+    auto member = members::LoadPathMember(ctx);
+    if (!member.ok()) return member.take_error();
+    auto out = MemberDataCopy(ctx, *member);
+    if (!out.ok()) return out.take_error();
+    STORECRM_TRY(ctx.Audit({"member.data_copy", "member", std::to_string(member->id), "{}"}));
+    http::Response r = http::JsonOk(*out);
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"member-" + member->member_no + ".json\"");
+    return r;
+}
+
 }  // namespace
 
 void RegisterPortalStaffRoutes(http::Router& router) {
@@ -220,6 +236,10 @@ void RegisterPortalStaffRoutes(http::Router& router) {
     router.Add({.method = "POST", .pattern = "/api/v1/deletion-requests/{id}/decide", .permission = "members.anonymize",
                 .tx = TxMode::kWrite, .tag = "portal", .summary = "Approve (anonymise) or reject a deletion request",
                 .handler = Decide});
+    router.Add({.method = "GET", .pattern = "/api/v1/members/{id}/data-copy", .permission = "members.export",
+                .tx = TxMode::kRead, .tag = "members",
+                .summary = "Everything kept about a member, as JSON (an access request; needs members.pii too)",
+                .handler = StaffDataCopy});
     router.Add({.method = "GET", .pattern = "/api/v1/messages", .permission = "messages.read", .tx = TxMode::kRead,
                 .tag = "portal", .summary = "The message log (SMS codes of the demo's file channel)",
                 .handler = ListMessages});

@@ -307,6 +307,22 @@ test('a key rotation moves every encrypted value to the new generation while loo
   assert.equal(firstByte(fresh.body.id), '2');
 });
 
+test('staff answer an access request with the member\'s data copy; a role without personal data may not', async () => {
+  const m = await admin.post('/api/v1/members', { home_store_id: store, phone: '13911112345', name: '查阅人', email: 'copy@example.com', consents: { sms: true } });
+  assert.equal(m.status, 201, m.text);
+  const copy = await admin.get(`/api/v1/members/${m.body.id}/data-copy`);
+  assert.equal(copy.status, 200, copy.text);
+  assert.match(copy.headers.get('content-disposition'), /attachment; filename="member-.+\.json"/);
+  assert.equal(copy.body.profile.name, '查阅人');
+  assert.equal(copy.body.profile.email, 'copy@example.com');
+  assert.deepEqual(copy.body.consents.map((c) => [c.channel, c.granted]), [['sms', true]]);
+  assert.deepEqual(copy.body.purchases, []);
+  const audit = await admin.get(`/api/v1/audit?action=member.data_copy&entity_id=${m.body.id}`);
+  assert.equal(audit.body.items.length, 1);
+  const marketer = await server.staffWithRole(admin, 'copy_marketer', 'marketer', [store]);
+  assert.equal((await marketer.get(`/api/v1/members/${m.body.id}/data-copy`)).status, 403);  // export without members.pii
+});
+
 // Last: it spends this address's public budget for the minute.
 test('public pages are rate-limited per address', async () => {
   const c = server.client({ lang: 'en' });
