@@ -8,6 +8,7 @@
 #include "http/body_reader.hpp"
 #include "http/json_response.hpp"
 #include "members/member_service.hpp"
+#include "members/minors.hpp"
 #include "portal/join_links.hpp"
 #include "portal/member_session.hpp"
 #include "portal/otp.hpp"
@@ -19,7 +20,6 @@ namespace {
 using http::RequestContext;
 using nlohmann::json;
 
-constexpr int kMinimumAge = 14;  // younger members need a guardian, at the counter
 
 Result<json> PrivacyNotice(RequestContext& ctx) {
     auto row = ctx.tx.QueryOne("SELECT version, text_zh, text_en FROM privacy_notices ORDER BY version DESC LIMIT 1");
@@ -77,13 +77,6 @@ Result<http::Response> SendCode(RequestContext& ctx) {
     return http::JsonOk({{"sent", true}, {"expires_in", kOtpLifetimeSeconds}}, 202);
 }
 
-int AgeOn(const std::string& birthday, int64_t now) {
-    const std::string today = FormatIsoUtc(now).substr(0, 10);
-    int age = std::stoi(today.substr(0, 4)) - std::stoi(birthday.substr(0, 4));
-    if (today.substr(5) < birthday.substr(5)) --age;
-    return age;
-}
-
 // Registers the member the join code brought; field errors name the form's fields.
 Result<int64_t> Register(RequestContext& ctx, http::BodyReader& body, const std::string& phone, const JoinInfo& join,
                          int64_t privacy_version) {
@@ -101,13 +94,17 @@ Result<int64_t> Register(RequestContext& ctx, http::BodyReader& body, const std:
     fields["consents"] = consents;
     STORECRM_TRY(body.Finish());
     ctx.principal = MemberActor(0);
+    // A child joins at the counter, where staff take the guardian's consent, not online.
+    if (fields.contains("birthday") && fields["birthday"].is_string()) {
+        const int age = members::AgeOn(fields["birthday"].get<std::string>(), NowUnix());
+        if (age >= 0 && age < members::kMinorAge) {
+            return Error::Field("birthday", "portal.guardian_needed", {{"age", std::to_string(members::kMinorAge)}});
+        }
+    }
     http::BodyReader member_body(fields);
     members::MemberRecord record;
     members::MemberInput input;
     STORECRM_TRY(members::ReadMemberInput(member_body, ctx, record, true, input));
-    if (!record.birthday.empty() && AgeOn(record.birthday, NowUnix()) < kMinimumAge) {
-        return Error::Field("birthday", "portal.guardian_needed", {{"age", std::to_string(kMinimumAge)}});
-    }
     members::MemberRepository repo(ctx.tx, *ctx.services.vault);
     STORECRM_TRY(members::SaveNewMember(ctx, repo, record, input));
     const int64_t now = NowUnix();
