@@ -323,6 +323,32 @@ test('staff answer an access request with the member\'s data copy; a role withou
   assert.equal((await marketer.get(`/api/v1/members/${m.body.id}/data-copy`)).status, 403);  // export without members.pii
 });
 
+test('sign-in answers an unknown user and a wrong password alike, in the same time', async () => {
+  // Few tries: the throttle (per address and name) and the lock after five wrong passwords
+  // would change the answer. Alternating, so load affects both sides the same way; the first
+  // round is before timing_user exists.
+  const unknown = [];
+  const wrong = [];
+  let unknownBody;
+  let wrongBody;
+  for (let i = 0; i < 4; i++) {
+    for (const [list, username] of [[unknown, `nobody${i}`], [wrong, 'timing_user']]) {
+      const started = process.hrtime.bigint();
+      const r = await server.client({ lang: 'en' }).post('/api/v1/session', { username, password: 'Wrong#Pass1' });
+      list.push(Number(process.hrtime.bigint() - started) / 1e6);
+      if (list === unknown) unknownBody = r; else wrongBody = r;
+    }
+    if (i === 0) await server.staffWithRole(admin, 'timing_user', 'cashier', [store]);
+  }
+  assert.equal(unknownBody.status, wrongBody.status);
+  assert.deepEqual(unknownBody.body, wrongBody.body);
+  const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+  const ratio = median(unknown.slice(1)) / median(wrong.slice(1));
+  // Both verify one Argon2id hash (tens of ms): no hash on one side would be ~100× apart, and
+  // hashing as well as verifying (what this once did) about 2×.
+  assert.ok(ratio > 0.6 && ratio < 1.6, `unknown ${median(unknown)} ms vs wrong ${median(wrong)} ms`);
+});
+
 // Last: it spends this address's public budget for the minute.
 test('public pages are rate-limited per address', async () => {
   const c = server.client({ lang: 'en' });
