@@ -235,7 +235,7 @@ Status ImportProductRows(RequestContext& ctx, const std::vector<CsvRow>& rows, I
             if (used != price_text->size()) throw std::invalid_argument("price");
             object["price"] = yuan ? static_cast<int64_t>(value * 100 + 0.5) : static_cast<int64_t>(value);
         } catch (...) {
-            sink.AddRowError(row_number, yuan ? "price_yuan" : "price", {"field.must_be_number", {}});
+            sink.AddRowError(row_number, "price", {"field.must_be_number", {}});  // the documented name for either column
             continue;
         }
         if (auto category = cell("category"); category && !category->empty()) {

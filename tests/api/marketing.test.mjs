@@ -205,7 +205,7 @@ test('an email campaign: consent, control group, approval by a second person, re
   const template = (await admin.post('/api/v1/coupon-templates', { name: '邮件券', kind: 'amount_off', amount_off: 1000, valid_days: 30 })).body;
 
   const badTemplate = await marketer.post('/api/v1/campaigns', { name: 'x', channel: 'email', subject: 's', template: '{nam}', schedule: 'now', rules: { rules: [] } });
-  assert.equal(fieldError(badTemplate, 'template'), 'Unknown variable {nam} in the template (use name, points, tier, coupon_code, store or expiry in braces)');
+  assert.equal(fieldError(badTemplate, 'template'), 'Unknown variable {nam} in the template (use name, points, tier, coupon_code, store, expiry or next_best in braces)');
 
   const c = await marketer.post('/api/v1/campaigns', {
     name: '邮件活动', channel: 'email', subject: '{name}，专属礼券', template: '{name}您好，{store}送您券码 {coupon_code}，{expiry} 前有效。',

@@ -1,8 +1,8 @@
 // Browser tests of the analysis pages over the demo's months of sales: the RFM grid and its
 // drill-down agree with the API, the sales dashboard's KPI amount is the API's total in yuan,
 // the member report's figures and the cohort table's rows are the API's; basket rules follow
-// their thresholds, correlation, clusters and the prediction models show the API's figures,
-// and the member 360° page shows the member's prediction.
+// their thresholds, correlation, clusters and the prediction models show the API's figures, a
+// cluster card becomes a segment, and the member 360° page shows the member's prediction.
 // Debian's Chromium driven by Playwright against a real storecrm over a demo database.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -250,12 +250,50 @@ test('correlation and clusters match the API', async () => {
   assert.equal(await page.locator('[data-test="cluster-card"]').count(), clusters.clusters.length);
   assert.equal(await text(page, 'cluster-label'), clusters.clusters[0].label.zh);
   assert.equal(await text(page, 'cluster-mean-monetary'), money(Math.round(clusters.clusters[0].mean.monetary)));
-  assert.ok(await page.locator('[data-test="clusters-make-segment"]').isDisabled());
+  // The admin (segments.manage and tags.manage) may make a segment of every card.
+  assert.equal(await page.locator('[data-test="cluster-make-segment"]').count(), clusters.clusters.length);
   const three = await get('/api/v1/analytics/clusters?k=3');
   await page.locator('[data-test="clusters-k"]').click();
   await page.locator('[data-test="clusters-k-3"]').click();
   await waitText(page, 'kpi-clusters-k', '3');
   assert.equal(await page.locator('[data-test="cluster-card"]').count(), three.clusters.length);
+
+  // A card of the k = 3 clusters becomes a segment under the prefilled name (its label and the
+  // report's last day); the request carries the page's query, and the segment page opens.
+  const target = three.clusters[three.clusters.length - 1];
+  const name = `${target.label.zh} ${three.to}`;
+  await page.locator(`[data-test="cluster-card"][data-id="${target.id}"] [data-test="cluster-make-segment"]`).click();
+  const dialog = page.locator('[data-test="cluster-segment-dialog"]');
+  await dialog.waitFor();
+  assert.equal(await field(page, 'cluster-segment-name').inputValue(), name);
+  const [sent] = await Promise.all([
+    page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/segments/from-cluster'),
+    dialog.locator('[data-test="cluster-segment-submit"]').click(),
+  ]);
+  const params = new URL(sent.url()).searchParams;
+  assert.equal(params.get('k'), '3');
+  assert.equal(params.get('from'), three.from);
+  assert.equal(params.get('to'), three.to);
+  assert.deepEqual(sent.postDataJSON(), { cluster_id: target.id, name });
+  await page.waitForURL((u) => /^\/marketing\/segments\/\d+$/.test(u.pathname));
+  const segmentId = Number(new URL(page.url()).pathname.split('/').pop());
+  await waitText(page, 'segment-title', name);
+  const segment = await get(`/api/v1/segments/${segmentId}`);
+  assert.equal(segment.name, name);
+  assert.equal(segment.member_count, target.size);
+
+  // The same name again: the server's message shows under the name, the dialog stays open.
+  const taken = await api.post(`/api/v1/segments/from-cluster?k=3`, { cluster_id: target.id, name });
+  assert.equal(taken.status, 409, taken.text);
+  const message = taken.body.error.fields.find((f) => f.field === 'name').message;
+  await page.goto(`${server.base}/analytics/clusters?k=3`);
+  await waitText(page, 'kpi-clusters-k', '3');
+  await page.locator(`[data-test="cluster-card"][data-id="${target.id}"] [data-test="cluster-make-segment"]`).click();
+  await dialog.waitFor();
+  await field(page, 'cluster-segment-name').fill(name);
+  await dialog.locator('[data-test="cluster-segment-submit"]').click();
+  await waitText(page, 'field-error-name', message);
+  assert.equal(new URL(page.url()).pathname, '/analytics/clusters');
   await page.context().close();
 });
 
