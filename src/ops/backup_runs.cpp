@@ -5,6 +5,7 @@
 #include "common/clock.hpp"
 #include "common/messages.hpp"
 #include "loyalty/local_time.hpp"
+#include "storage/key_value.hpp"
 
 namespace storecrm::ops {
 namespace {
@@ -14,8 +15,7 @@ constexpr const char* kLastRunKey = "backups.last_run";
 Status RecordRun(storage::Database& db, const nlohmann::json& run) {
     auto tx = db.Begin(storage::TxMode::kWrite);
     if (!tx.ok()) return tx.take_error();
-    STORECRM_TRY((*tx)->Exec("DELETE FROM ops_settings WHERE key = ?", {kLastRunKey}));
-    STORECRM_TRY((*tx)->Exec("INSERT INTO ops_settings (key, value) VALUES (?, ?)", {kLastRunKey, run.dump()}));
+    STORECRM_TRY(storage::PutKeyValue(**tx, "ops_settings", kLastRunKey, run.dump()));
     return (*tx)->Commit();
 }
 
@@ -49,10 +49,10 @@ Result<BackupFile> RunBackup(storage::Database& db, const BackupTarget& target) 
 }
 
 Result<nlohmann::json> LastBackupRun(storage::Transaction& tx) {
-    auto row = tx.QueryOne("SELECT value FROM ops_settings WHERE key = ?", {kLastRunKey});
-    if (!row.ok()) return row.take_error();
-    if (!row->has_value()) return nlohmann::json();
-    auto run = nlohmann::json::parse((*row)->Text(0), nullptr, false);
+    auto value = storage::GetKeyValue(tx, "ops_settings", kLastRunKey);
+    if (!value.ok()) return value.take_error();
+    if (!value->has_value()) return nlohmann::json();
+    auto run = nlohmann::json::parse(**value, nullptr, false);
     return run.is_object() ? run : nlohmann::json();
 }
 

@@ -16,6 +16,8 @@
 #include <libpq-fe.h>
 #include <nlohmann/json.hpp>
 
+#include "storage/key_value.hpp"
+
 namespace storecrm::ops {
 namespace {
 
@@ -346,10 +348,10 @@ Status RestoreBackup(const std::string& file, const std::string& db_url, bool fo
 
 Result<BackupSettings> LoadBackupSettings(storage::Transaction& tx) {
     BackupSettings s;
-    auto row = tx.QueryOne("SELECT value FROM ops_settings WHERE key = ?", {kSettingsKey});
-    if (!row.ok()) return row.take_error();
-    if (!row->has_value()) return s;
-    auto d = nlohmann::json::parse((*row)->Text(0), nullptr, false);
+    auto value = storage::GetKeyValue(tx, "ops_settings", kSettingsKey);
+    if (!value.ok()) return value.take_error();
+    if (!value->has_value()) return s;
+    auto d = nlohmann::json::parse(**value, nullptr, false);
     if (!d.is_object()) return s;
     s.hour_local = d.value("hour_local", s.hour_local);
     s.timezone = d.value("timezone", s.timezone);
@@ -366,9 +368,7 @@ Status SaveBackupSettings(storage::Transaction& tx, const BackupSettings& s) {
                                              {"weekly", s.weekly},
                                              {"monthly", s.monthly}}
                                   .dump();
-    STORECRM_TRY(tx.Exec("DELETE FROM ops_settings WHERE key = ?", {kSettingsKey}));
-    STORECRM_TRY(tx.Exec("INSERT INTO ops_settings (key, value) VALUES (?, ?)", {kSettingsKey, value}));
-    return Ok();
+    return storage::PutKeyValue(tx, "ops_settings", kSettingsKey, value);
 }
 
 }  // namespace storecrm::ops

@@ -169,6 +169,14 @@ Status Finish(storage::Database& db, int64_t id, const std::string& status, int6
     return (*tx)->Commit();
 }
 
+Status MarkRunning(storage::Database& db, int64_t id, int64_t total) {
+    auto tx = db.Begin(storage::TxMode::kWrite);
+    if (!tx.ok()) return tx.take_error();
+    STORECRM_TRY((*tx)->Exec("UPDATE imports SET status = 'running', started_at = ?, total_rows = ? WHERE id = ?",
+                             {NowUnix(), total, id}));
+    return (*tx)->Commit();
+}
+
 void Runner::Run(Job& job) {
     storage::Database& db = *job.services->db;
     const int64_t total = static_cast<int64_t>(job.rows.size()) - 1;
@@ -185,15 +193,7 @@ void Runner::Run(Job& job) {
         (void)Finish(db, job.id, "failed", 0, 0, whole, job.locale, message);
     };
     if (job.kind == "history") return RunHistory(job, sink, total);
-    {
-        auto started = db.Begin(storage::TxMode::kWrite);
-        if (!started.ok()) return fail(started.error());
-        if (!(*started)->Exec("UPDATE imports SET status = 'running', started_at = ?, total_rows = ? WHERE id = ?",
-                              {NowUnix(), total, job.id}).ok() ||
-            !(*started)->Commit().ok()) {
-            return;
-        }
-    }
+    if (auto s = MarkRunning(db, job.id, total); !s.ok()) return fail(s.error());
     auto tx = db.Begin(storage::TxMode::kWrite);
     if (!tx.ok()) return fail(tx.error());
     auto principal = security::LoadStaffPrincipal(**tx, job.staff_id);
@@ -237,15 +237,7 @@ void Runner::Run(Job& job) {
 
 void Runner::RunHistory(Job& job, ImportSink& sink, int64_t total) {
     storage::Database& db = *job.services->db;
-    {
-        auto started = db.Begin(storage::TxMode::kWrite);
-        if (!started.ok() ||
-            !(*started)->Exec("UPDATE imports SET status = 'running', started_at = ?, total_rows = ? WHERE id = ?",
-                              {NowUnix(), total, job.id}).ok() ||
-            !(*started)->Commit().ok()) {
-            return;
-        }
-    }
+    if (!MarkRunning(db, job.id, total).ok()) return;
     analytics::ImportOptions options{.store_code = job.store_code};
     options.progress = [&sink](int64_t done, int64_t) { sink.progress(done); };
     auto report = analytics::ImportOnlineRetail(db, *job.services->vault, job.text, options);

@@ -7,6 +7,7 @@
 #include "members/audience_epoch.hpp"
 #include "members/member_repository.hpp"
 #include "security/audit.hpp"
+#include "storage/key_value.hpp"
 
 namespace storecrm::ops {
 namespace {
@@ -22,19 +23,24 @@ constexpr const char* kInactive =
     "AND NOT EXISTS (SELECT 1 FROM member_sessions ms WHERE ms.member_id = m.id AND ms.last_seen_at >= ?)";
 
 Status PutSetting(storage::Transaction& tx, const char* key, const std::string& value) {
-    STORECRM_TRY(tx.Exec("DELETE FROM ops_settings WHERE key = ?", {key}));
-    STORECRM_TRY(tx.Exec("INSERT INTO ops_settings (key, value) VALUES (?, ?)", {key, value}));
-    return Ok();
+    return storage::PutKeyValue(tx, "ops_settings", key, value);
+}
+
+Result<nlohmann::json> GetSetting(storage::Transaction& tx, const char* key) {
+    auto value = storage::GetKeyValue(tx, "ops_settings", key);
+    if (!value.ok()) return value.take_error();
+    if (!value->has_value()) return nlohmann::json();
+    auto parsed = nlohmann::json::parse(**value, nullptr, false);
+    return parsed.is_object() ? parsed : nlohmann::json();
 }
 
 }  // namespace
 
 Result<RetentionRule> LoadRetentionRule(storage::Transaction& tx) {
     RetentionRule rule;
-    auto row = tx.QueryOne("SELECT value FROM ops_settings WHERE key = ?", {kRuleKey});
-    if (!row.ok()) return row.take_error();
-    if (!row->has_value()) return rule;
-    auto d = nlohmann::json::parse((*row)->Text(0), nullptr, false);
+    auto setting = GetSetting(tx, kRuleKey);
+    if (!setting.ok()) return setting.take_error();
+    const auto& d = *setting;
     if (!d.is_object()) return rule;
     rule.enabled = d.value("enabled", rule.enabled);
     rule.inactive_years = d.value("inactive_years", rule.inactive_years);
@@ -47,11 +53,7 @@ Status SaveRetentionRule(storage::Transaction& tx, const RetentionRule& rule) {
 }
 
 Result<nlohmann::json> LastRetentionRun(storage::Transaction& tx) {
-    auto row = tx.QueryOne("SELECT value FROM ops_settings WHERE key = ?", {kLastRunKey});
-    if (!row.ok()) return row.take_error();
-    if (!row->has_value()) return nlohmann::json();
-    auto run = nlohmann::json::parse((*row)->Text(0), nullptr, false);
-    return run.is_object() ? run : nlohmann::json();
+    return GetSetting(tx, kLastRunKey);
 }
 
 int64_t RetentionCutoff(const RetentionRule& rule, int64_t now) {

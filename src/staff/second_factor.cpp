@@ -8,6 +8,7 @@
 #include "security/crypto.hpp"
 #include "security/sealed_text.hpp"
 #include "security/totp.hpp"
+#include "storage/key_value.hpp"
 
 namespace storecrm::staff {
 
@@ -39,11 +40,11 @@ constexpr const char* kRequiredRolesKey = "security.totp_required_roles";
 }
 
 Result<std::vector<std::string>> TotpRequiredRoles(storage::Transaction& tx) {
-    auto row = tx.QueryOne("SELECT value FROM ops_settings WHERE key = ?", {kRequiredRolesKey});
-    if (!row.ok()) return row.take_error();
+    auto value = storage::GetKeyValue(tx, "ops_settings", kRequiredRolesKey);
+    if (!value.ok()) return value.take_error();
     std::vector<std::string> roles;
-    if (!row->has_value()) return roles;
-    auto parsed = nlohmann::json::parse((*row)->Text(0), nullptr, false);
+    if (!value->has_value()) return roles;
+    auto parsed = nlohmann::json::parse(**value, nullptr, false);
     if (!parsed.is_array()) return roles;
     for (const auto& code : parsed) {
         if (code.is_string()) roles.push_back(code.get<std::string>());
@@ -52,10 +53,7 @@ Result<std::vector<std::string>> TotpRequiredRoles(storage::Transaction& tx) {
 }
 
 Status SetTotpRequiredRoles(storage::Transaction& tx, const std::vector<std::string>& role_codes) {
-    const std::string value = nlohmann::json(role_codes).dump();
-    STORECRM_TRY(tx.Exec("DELETE FROM ops_settings WHERE key = ?", {kRequiredRolesKey}));
-    STORECRM_TRY(tx.Exec("INSERT INTO ops_settings (key, value) VALUES (?, ?)", {kRequiredRolesKey, value}));
-    return Ok();
+    return storage::PutKeyValue(tx, "ops_settings", kRequiredRolesKey, nlohmann::json(role_codes).dump());
 }
 
 Result<bool> RoleRequiresTotp(storage::Transaction& tx, int64_t staff_id) {
