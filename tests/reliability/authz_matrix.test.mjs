@@ -375,6 +375,8 @@ const RECIPES = {
   'POST /api/v1/imports': { query: () => 'kind=members&dry_run=true&file_name=m.csv', raw: () => 'phone,name\r\n13912345678,导入\r\n', contentType: 'text/csv', extra: ['members.create'] },
   'GET /api/v1/imports/template': { query: () => 'kind=members' },
   'PUT /api/v1/privacy/retention': { body: () => ({ enabled: false, inactive_years: 5 }) },
+  'GET /api/v1/members/{id}/data-copy': { extra: ['members.pii'] },
+  'POST /api/v1/segments/from-cluster': { body: () => ({ cluster_id: 1, name: uniq('聚类分群') }), extra: ['tags.manage'], expect: [400], why: 'fewer than 10 buying members to cluster' },
 };
 for (const route of ['rfm', 'rfm/members', 'sales', 'cohorts', 'members', 'baskets', 'correlation', 'satisfaction', 'staff', 'sequences', 'forecast']) {
   RECIPES[`GET /api/v1/analytics/${route}`] ||= storeQuery;
