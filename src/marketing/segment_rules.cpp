@@ -138,7 +138,7 @@ const std::vector<FieldSpec>& SegmentFields() {
             {"campaign_responded", FieldKind::kIds, false, 0, "响应过活动（期内购买）", "Bought after campaign", {}},
             {"gender", FieldKind::kCodes, false, 0, "性别", "Gender", {"male", "female", "unknown"}},
             {"member_category", FieldKind::kCodes, false, 0, "会员类别", "Member category", {"regular", "vip", "wholesale"}},
-            {"source", FieldKind::kCodes, false, 0, "来源", "Source", {}},
+            {"source", FieldKind::kCodes, false, 0, "来源", "Source", {"walk_in", "online", "referral", "event", "import"}},
             {"consent", FieldKind::kCodes, false, 0, "营销授权渠道", "Marketing consent", {"sms", "email", "wechat"}},
             {"rfm_class", FieldKind::kCodes, false, 0, "RFM 分类", "RFM class", {}},
             {"lifecycle", FieldKind::kCodes, false, 0, "生命周期", "Lifecycle stage", {}},
