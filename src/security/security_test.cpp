@@ -7,6 +7,7 @@
 #include "security/password.hpp"
 #include "security/permissions.hpp"
 #include "security/principal.hpp"
+#include "security/totp.hpp"
 
 namespace storecrm::security {
 namespace {
@@ -96,6 +97,24 @@ TEST(VaultTest, RotationAddsAGenerationThatEncryptsWhileOldOnesStillDecrypt) {
     EXPECT_EQ(std::filesystem::status(file).permissions() & std::filesystem::perms::others_read, std::filesystem::perms::none);
     std::filesystem::remove(file);
     std::filesystem::remove(file + ".old");
+}
+
+TEST(TotpTest, MatchesTheRfc6238VectorsAndTheNeighbouringSteps) {
+    // RFC 6238 appendix B, SHA-1 secret "12345678901234567890": 8-digit 94287082 at T=59,
+    // 07081804 at 1111111109; the 6-digit codes are their last six digits.
+    const std::string secret = "12345678901234567890";
+    EXPECT_EQ(TotpCode(secret, 59), "287082");
+    EXPECT_EQ(TotpCode(secret, 1111111109), "081804");
+    EXPECT_EQ(TotpBase32(secret), "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
+    EXPECT_EQ(MatchTotp(secret, "081804", 1111111109), 1111111109 / 30);
+    EXPECT_EQ(MatchTotp(secret, "081804", 1111111109 + 30), 1111111109 / 30);  // a slow phone: one step back
+    EXPECT_FALSE(MatchTotp(secret, "081804", 1111111109 + 90).has_value());    // three steps: too old
+    EXPECT_FALSE(MatchTotp(secret, "08180a", 1111111109).has_value());
+    EXPECT_EQ(NormalizeRecoveryCode(" AB2C 3DEF "), "ab2c-3def");
+    EXPECT_EQ(NormalizeRecoveryCode("ab2c-3de"), "");
+    auto codes = NewRecoveryCodes();
+    EXPECT_EQ(codes.size(), 10u);
+    for (const auto& c : codes) EXPECT_EQ(NormalizeRecoveryCode(c), c);
 }
 
 TEST(VaultTest, BlindIndexIsDeterministicKeyedAndPurposeSeparated) {
