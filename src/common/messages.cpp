@@ -30,7 +30,7 @@ const std::map<std::string_view, Texts>& Catalog() {
         {"field.guardian_required", {"未满 {age} 周岁：需填写监护人信息并取得其同意", "Under {age}: a guardian's details and consent are required"}},
         {"field.guardian_consent_required", {"需监护人同意后方可登记", "The guardian must consent"}},
         {"import.invalid_time", {"时间应为 2026-11-03 14:05（门店当地时间）或以 Z 结尾的 UTC 时间", "Use 2026-11-03 14:05 (store time) or a UTC time ending in Z"}},
-        {"import.history_problem", {"{reason}", "{reason}"}},
+        {"import.history_problem", {"问题：{reason}", "{reason}"}},
         {"import.history_no_dry_run", {"历史导入不支持仅校验：它会跳过并报告错误行，可安全重复导入", "A history import has no dry run: it skips and reports bad rows, and can be run again safely"}},
         {"import.history_csv_only", {"历史导入需上传 CSV 文件（Online Retail 格式）", "A history import takes a CSV file in the Online Retail layout"}},
         {"import.receipt_rows_disagree", {"同一单号的各行时间、会员或支付方式不一致", "Rows of one receipt disagree on time, member or payment"}},
