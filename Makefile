@@ -45,8 +45,7 @@ test-api: build tests/node_modules/.package-lock.json
 
 # The reliability suite (kill -9 during checkouts, SQLite vs PostgreSQL, full disk, the permission
 # matrix) at its small size, on SQLite then on PostgreSQL like the API tests.
-test-reliability: build sanitize tests/node_modules/.package-lock.json
-	bash scripts/fuzz.sh 300
+test-reliability: build tests/node_modules/.package-lock.json
 	STORECRM_BIN=$(abspath $(STORECRM)) node --test --test-concurrency=1 tests/reliability/
 	STORECRM_BIN=$(abspath $(STORECRM)) bash scripts/with-postgres.sh node --test --test-concurrency=1 tests/reliability/
 
