@@ -5,7 +5,7 @@ DB ?= ./data/storecrm.db
 PORT ?= 8080
 STORECRM := $(BUILD)/storecrm
 
-.PHONY: all deps web build run test test-unit test-api test-reliability test-fuzz test-e2e reliability sanitize bench clean
+.PHONY: all deps web build run test test-unit test-api test-reliability test-fuzz test-e2e reliability sanitize bench soak clean
 
 all: build
 
@@ -86,6 +86,12 @@ bench: build
 	@bash bench/run_checkout.sh "$(BUILD)"
 	@bash bench/run_analytics.sh "$(BUILD)"
 	@bash bench/run_marketing.sh "$(BUILD)"
+
+# Half an hour of mixed till and staff traffic (~50 requests/s) on a fresh demo chain: memory,
+# descriptors, errors and latency over time (bench/soak/run.sh). Not in `make bench`: it is long.
+# SOAK_MINUTES=2 make soak for a quick look; SOAK_BACKEND=postgres, SOAK_RATE to vary it.
+soak: build
+	@bash bench/soak/run.sh "$(BUILD)"
 
 clean:
 	rm -rf $(BUILD) build-fuzz build-asan build-tsan web/dist
