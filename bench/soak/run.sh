@@ -3,8 +3,9 @@
 # till and staff traffic for SOAK_MINUTES (default 30), sampling the server's memory, threads and
 # descriptors; prints memory per minute, errors and latency by kind, and writes the raw samples
 # as JSON. SOAK_RATE changes the request rate, SOAK_BACKEND=postgres runs it on a throwaway
-# PostgreSQL cluster, SOAK_DIR where the JSON and server log go. Figures are printed, never
-# asserted: memory growth prints a WARNING, not a failure.
+# PostgreSQL cluster, SOAK_DIR is where the JSON and server log go, SOAK_OPS=a,b keeps only some
+# kinds of traffic (to find which one a growth comes with). Figures are printed, never asserted:
+# memory growth prints a WARNING, not a failure.
 set -euo pipefail
 build=${1:-build}
 [[ $# -gt 0 ]] && shift   # anything further goes to soak.mjs (--minutes, --rate, ...)

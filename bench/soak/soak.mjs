@@ -10,8 +10,8 @@
 //
 //   node bench/soak/soak.mjs [--minutes 30] [--rate 50] [--sample-seconds 10]
 //                            [--members 2000] [--sales-months 3] [--out-dir DIR] [--ops a,b]
-//   env: SOAK_MINUTES, SOAK_RATE, SOAK_DIR, SOAK_OPS; STORECRM_BIN (the binary), STORECRM_TEST_PG (run on
-//   PostgreSQL; bench/soak/run.sh sets it up with SOAK_BACKEND=postgres).
+//   env: SOAK_MINUTES, SOAK_RATE, SOAK_DIR, SOAK_OPS; STORECRM_BIN (the binary); STORECRM_TEST_PG
+//   runs it on PostgreSQL (bench/soak/run.sh sets one up with SOAK_BACKEND=postgres).
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -180,7 +180,7 @@ async function call(actor, kind, method, url, body, { key } = {}) {
 // ---------------------------------------------------------------- actors
 
 const pos = [];     // tills: {token, store, terminal, members, redeemers, sales (recent, refundable)}
-const staff = {};   // username → {username, cookie, csrf, userId, stores, allStores, members, tasks}
+const staff = {};   // username → {username, cookie, csrf, userId, stores, allStores, memberPool, tasks, closed}
 let catalogue = []; // {sku, barcode}
 let members = [];   // {id, phone, name, member_no, store}
 let tagIds = [];
@@ -527,6 +527,7 @@ async function setUp(server) {
 // ---------------------------------------------------------------- sampling
 
 let t0;
+let startedAt;
 const elapsedS = () => (t0 ? Math.round((performance.now() - t0) / 100) / 10 : 0);
 const samples = [];
 const minuteLatencies = [];   // per minute, every answered request's latency (for the minute table)
@@ -563,7 +564,8 @@ async function takeSample(server, index) {
   (minuteLatencies[minute] ??= []).push(...book.all.lat);
   const kinds = {};
   for (const [kind, tally] of [...book.kinds].sort()) kinds[kind] = tally.summary();
-  const s = { index, t_s: elapsedS(), ...procStatus(server.proc.pid), ...(await databaseSize(server)),
+  const t = elapsedS();
+  const s = { index, t_s: t, seconds: t - samples[samples.length - 1].t_s, ...procStatus(server.proc.pid), ...(await databaseSize(server)),
     in_flight: inFlight, shed: book.shed, ...book.all.summary(), kinds };
   samples.push(s);
   return s;
@@ -612,8 +614,9 @@ function drive(opRate, endAt) {
 }
 
 function progressLine(s) {
-  const rate = s.n / CONFIG.sampleSeconds;
-  return `[${String(Math.round(s.t_s)).padStart(5)} s] rss ${mb(s.rss_kb)} MB (anon ${mb(s.anon_kb)})  hwm ${mb(s.hwm_kb)} MB  fds ${s.fds}  threads ${s.threads}  ` +
+  const rate = s.seconds > 0 ? s.n / s.seconds : 0;
+  const memory = s.rss_kb === null ? 'server process gone' : `rss ${mb(s.rss_kb)} MB (anon ${mb(s.anon_kb)})  hwm ${mb(s.hwm_kb)} MB  fds ${s.fds}  threads ${s.threads}`;
+  return `[${String(Math.round(s.t_s)).padStart(5)} s] ${memory}  ` +
     `${rate.toFixed(1)} req/s  4xx ${s.c4xx}  5xx ${s.c5xx}  net ${s.net}  shed ${s.shed}  p95 ${ms(s.p95)} ms  in flight ${s.in_flight}`;
 }
 
@@ -671,7 +674,8 @@ async function run(server) {
   const perMinute = Math.round(60 / CONFIG.sampleSeconds);
   const lastIndex = Math.max(1, Math.round(durationMs / (CONFIG.sampleSeconds * 1000)));
   t0 = performance.now();
-  samples.push({ index: 0, t_s: 0, ...procStatus(server.proc.pid), ...(await databaseSize(server)),
+  startedAt = new Date().toISOString();
+  samples.push({ index: 0, t_s: 0, seconds: 0, ...procStatus(server.proc.pid), ...(await databaseSize(server)),
     in_flight: 0, shed: 0, ...new Tally().summary(), kinds: {} });
   console.log(progressLine(samples[0]));
   // Samples on a fixed grid from t0 (so minute rows line up whatever the timers' drift), the
@@ -721,9 +725,9 @@ function minuteRows() {
     const sum = (k) => group.reduce((s, x) => s + x[k], 0);
     const lat = latencySummary(minuteLatencies[m - 1] || []);
     rows.push({ minute: m, t_s: last.t_s, rss_kb: last.rss_kb, hwm_kb: last.hwm_kb, anon_kb: last.anon_kb, file_kb: last.file_kb,
-      shmem_kb: last.shmem_kb, threads: last.threads, fds: last.fds,
-      db_bytes: last.db_bytes, wal_bytes: last.wal_bytes, requests: sum('n'), rps: seconds > 0 ? sum('n') / seconds : 0, c4xx: sum('c4xx'), c5xx: sum('c5xx'),
-      net: sum('net'), shed: sum('shed'), ...lat });
+      shmem_kb: last.shmem_kb, threads: last.threads, fds: last.fds, db_bytes: last.db_bytes, wal_bytes: last.wal_bytes,
+      requests: sum('n'), rps: seconds > 0 ? sum('n') / seconds : 0, c4xx: sum('c4xx'), c5xx: sum('c5xx'), net: sum('net'),
+      shed: sum('shed'), ...lat });
   }
   return rows;
 }
@@ -757,10 +761,15 @@ function serverLogSummary(logPath) {
 function report(result, { jsonPath, logPath, shutdown, server }) {
   const rows = minuteRows();
   printTable(`memory over time (server pid ${server.proc.pid}, ${server.backend}; one row per minute, figures at its end)`,
-    ['min', 'RSS MB', 'anon MB', 'file MB', 'HWM MB', 'threads', 'fds', 'db MB', ...(server.backend === 'sqlite' ? ['WAL MB'] : []), 'req/s', '4xx', '5xx', 'net', 'shed', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
-    rows.map((r) => ({ min: r.minute, 'RSS MB': mb(r.rss_kb), 'anon MB': mb(r.anon_kb), 'file MB': r.file_kb === null ? '' : mb(r.file_kb + r.shmem_kb), 'HWM MB': mb(r.hwm_kb), threads: r.threads, fds: r.fds,
-      'db MB': r.db_bytes === null ? '' : (r.db_bytes / 1048576).toFixed(1), 'WAL MB': r.wal_bytes === null ? '' : (r.wal_bytes / 1048576).toFixed(1), 'req/s': r.rps.toFixed(1), '4xx': r.c4xx, '5xx': r.c5xx,
-      net: r.net, shed: r.shed, 'p50 ms': ms(r.p50), 'p95 ms': ms(r.p95), 'p99 ms': ms(r.p99), 'max ms': ms(r.max) })));
+    ['min', 'RSS MB', 'anon MB', 'file MB', 'HWM MB', 'threads', 'fds', 'db MB', ...(server.backend === 'sqlite' ? ['WAL MB'] : []),
+      'req/s', '4xx', '5xx', 'net', 'shed', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
+    rows.map((r) => ({
+      min: r.minute, 'RSS MB': mb(r.rss_kb), 'anon MB': mb(r.anon_kb), 'file MB': r.file_kb === null ? '' : mb(r.file_kb + r.shmem_kb),
+      'HWM MB': mb(r.hwm_kb), threads: r.threads, fds: r.fds,
+      'db MB': r.db_bytes === null ? '' : (r.db_bytes / 1048576).toFixed(1), 'WAL MB': r.wal_bytes === null ? '' : (r.wal_bytes / 1048576).toFixed(1),
+      'req/s': r.rps.toFixed(1), '4xx': r.c4xx, '5xx': r.c5xx, net: r.net, shed: r.shed,
+      'p50 ms': ms(r.p50), 'p95 ms': ms(r.p95), 'p99 ms': ms(r.p99), 'max ms': ms(r.max),
+    })));
 
   const kinds = [...total.kinds].sort(([a], [b]) => a.localeCompare(b)).map(([kind, t]) => ({ kind, ...t.summary() }));
   printTable('errors by kind (5xx and network errors are server problems; 4xx below)', ['kind', 'requests', '2xx/3xx', '4xx', '5xx', 'net'],
@@ -834,7 +843,7 @@ function report(result, { jsonPath, logPath, shutdown, server }) {
   if (result.stillInFlight) console.log(`WARNING: ${result.stillInFlight} requests still had no answer ${REQUEST_TIMEOUT_MS / 1000} s after the traffic stopped`);
 
   writeFileSync(jsonPath, JSON.stringify({
-    tool: 'storecrm bench/soak', backend: server.backend, started_at: new Date(Date.now() - elapsedS() * 1000).toISOString(),
+    tool: 'storecrm bench/soak', backend: server.backend, started_at: startedAt,
     config: { ...CONFIG, requests_per_operation: REQUESTS_PER_OP, operations_per_second: result.opRate, max_in_flight: MAX_IN_FLIGHT,
       request_timeout_ms: REQUEST_TIMEOUT_MS, sign_in_every_s: SIGN_IN_EVERY_S, export_every_s: EXPORT_EVERY_S, binary: BIN },
     server: { pid: server.proc.pid, log: logPath, exit_during_run: serverExit && !serverExit.expected ? serverExit : null, shutdown, log_levels: logInfo.levels },
