@@ -164,7 +164,10 @@ struct Sheet : XmlHandler {
             size_t r = row;
             column = next_column;
             if (ref && !CellPosition(ref, &column, &r)) bad = true;
-            if (column > 16384) bad = true;
+            if (column > 16384 || r > 10'000'000) bad = true;
+            // A cell's own reference wins, and a <c> outside any <row> still needs a row to land in.
+            row = r;
+            if (!bad && rows.size() <= row) rows.resize(row + 1);
             next_column = column + 1;
         } else if ((name == "v" || name == "t") && in_cell) {
             in_value = true;

@@ -1,4 +1,8 @@
 #include <gtest/gtest.h>
+#include <zip.h>
+
+#include <map>
+#include <string>
 
 #include "common/xlsx.hpp"
 #include "common/import_rows.hpp"
@@ -6,6 +10,51 @@
 
 namespace storecrm {
 namespace {
+
+// A hand-made workbook: what a third-party tool (or an attacker) might upload.
+std::string Workbook(const std::map<std::string, std::string>& files) {
+    zip_error_t error;
+    zip_error_init(&error);
+    zip_source_t* buffer = zip_source_buffer_create(nullptr, 0, 0, &error);
+    zip_source_keep(buffer);
+    zip_t* archive = zip_open_from_source(buffer, ZIP_TRUNCATE, &error);
+    for (const auto& [name, text] : files) {
+        zip_source_t* file = zip_source_buffer(archive, text.data(), text.size(), 0);
+        zip_file_add(archive, name.c_str(), file, ZIP_FL_OVERWRITE);
+    }
+    zip_close(archive);
+    zip_source_open(buffer);
+    zip_source_seek(buffer, 0, SEEK_END);
+    const auto size = zip_source_tell(buffer);
+    zip_source_seek(buffer, 0, SEEK_SET);
+    std::string bytes(static_cast<size_t>(size), '\0');
+    zip_source_read(buffer, bytes.data(), bytes.size());
+    zip_source_close(buffer);
+    zip_source_free(buffer);
+    zip_error_fini(&error);
+    return bytes;
+}
+
+TEST(XlsxReader, PlacesACellFoundOutsideAnyRowByItsOwnReference) {
+    // Found by the fuzzer: a <c> before any <row> used to index an empty row list.
+    const auto bytes = Workbook({
+        {"xl/workbook.xml", "<workbook><sheets><sheet name='a'/></sheets></workbook>"},
+        {"xl/worksheets/sheet1.xml",
+         "<worksheet><sheetData><c r='B2' t='inlineStr'><is><t>x</t></is></c>"
+         "<row r='1'><c r='A1' t='inlineStr'><is><t>y</t></is></c></row></sheetData></worksheet>"},
+    });
+    auto rows = ReadXlsxFirstSheet(bytes);
+    ASSERT_TRUE(rows.ok());
+    ASSERT_EQ(rows->size(), 2u);
+    EXPECT_EQ((*rows)[0], (CsvRow{"y"}));
+    EXPECT_EQ((*rows)[1], (CsvRow{"", "x"}));
+    auto unnumbered = ReadXlsxFirstSheet(Workbook({
+        {"xl/workbook.xml", "<workbook/>"},
+        {"xl/worksheets/sheet1.xml", "<worksheet><sheetData><c><v>1</v></c></sheetData></worksheet>"},
+    }));
+    ASSERT_TRUE(unnumbered.ok());
+    EXPECT_EQ(*unnumbered, (std::vector<CsvRow>{{"1"}}));
+}
 
 TEST(XlsxReader, ReadsBackWhatTheExportWriter) {
     std::vector<CsvRow> rows = {{"手机号", "姓名", "金额"}, {"13800138000", "王一", "12.5"}, {"007", "=A1", ""}};
