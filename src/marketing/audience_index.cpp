@@ -402,17 +402,7 @@ Status AudienceIndex::Follow(storage::Database& db) {
     constexpr size_t kChunk = 512;
     for (size_t start = 0; start < ids.size(); start += kChunk) {
         storage::Params params;
-        std::string in = storage::InList(ids, start, start + kChunk, params);
-        // Padded to a power of two with the last id again (IN ignores repeats): each connection
-        // caches a prepared statement per SQL text, and a text per list length grew the server
-        // by tens of MB an hour under steady sales (bench/soak found it). Now ≤ 10 texts a query.
-        size_t padded = 1;
-        while (padded < params.size()) padded *= 2;
-        const storage::Value last = params.back();
-        while (params.size() < padded) {
-            in += ", ?";
-            params.push_back(last);
-        }
+        const std::string in = storage::InList(ids, start, start + kChunk, params);
         STORECRM_TRY(d.Read(**tx, " AND id IN (" + in + ")", " AND member_id IN (" + in + ")", params));
     }
     return Ok();

@@ -51,13 +51,10 @@ Result<std::unordered_map<uint32_t, MemberFacts>> LoadFacts(storage::Transaction
                                                             const std::string& channel, int64_t now) {
     std::unordered_map<uint32_t, MemberFacts> facts;
     storage::Params ids;
-    std::string in;
     for (const auto& c : batch) {
-        if (facts.emplace(c.member, MemberFacts{}).second) {
-            in += in.empty() ? "?" : ", ?";
-            ids.emplace_back(static_cast<int64_t>(c.member));
-        }
+        if (facts.emplace(c.member, MemberFacts{}).second) ids.emplace_back(static_cast<int64_t>(c.member));
     }
+    const std::string in = storage::PaddedInList(ids, 0);
     const char* address = channel == "email" ? "m.email_enc" : channel == "sms" ? "m.phone_enc" : "m.wechat_enc";
     auto rows = tx.Query(std::string("SELECT m.id, m.name, COALESCE(t.name, ''), st.name, st.timezone, m.points_balance, "
                                      "COALESCE(m.birth_year, 0), m.status, COALESCE(m.birth_month, 0), ") +

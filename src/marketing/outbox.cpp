@@ -52,12 +52,11 @@ Result<std::vector<Claimed>> Claim(Services& services, const MarketingSettings& 
                             {now, now, kClaimBatch});
     if (!ids.ok()) return ids.take_error();
     storage::Params params{now + kLeaseSeconds, now};
-    std::string in;
     for (const auto& r : *ids) {
         if (room[r.Text(1)]-- <= 0) continue;
-        in += in.empty() ? "?" : ", ?";
         params.emplace_back(r.Int(0));
     }
+    const std::string in = storage::PaddedInList(params, 2);
     if (in.empty()) return std::vector<Claimed>{};
     auto claimed = (*tx)->Query(
         "UPDATE messages SET status = 'sending', lease_until = ?, attempts = attempts + 1 WHERE (status = 'queued' OR "
@@ -65,11 +64,8 @@ Result<std::vector<Claimed>> Claim(Services& services, const MarketingSettings& 
         params);
     if (!claimed.ok()) return claimed.take_error();
     storage::Params got;
-    std::string got_in;
-    for (const auto& r : *claimed) {
-        got_in += got_in.empty() ? "?" : ", ?";
-        got.emplace_back(r.Int(0));
-    }
+    for (const auto& r : *claimed) got.emplace_back(r.Int(0));
+    const std::string got_in = storage::PaddedInList(got, 0);
     std::vector<Claimed> out;
     if (!got_in.empty()) {
         auto rows = (*tx)->Query(

@@ -268,10 +268,7 @@ Result<std::map<int64_t, json>> MemberRepository::TagsOf(const std::vector<int64
             "SELECT mt.member_id, t.id, t.name, t.group_id, t.color FROM member_tags mt JOIN tags t ON t.id = "
             "mt.tag_id WHERE mt.member_id IN (";
         Params params;
-        for (size_t i = start; i < std::min(member_ids.size(), start + kChunk); ++i) {
-            sql += i > start ? ", ?" : "?";
-            params.emplace_back(member_ids[i]);
-        }
+        sql += storage::InList(member_ids, start, start + kChunk, params);
         auto rows = tx_.Query(sql + ") ORDER BY mt.member_id, t.group_id, t.id", params);
         if (!rows.ok()) return rows.take_error();
         for (const auto& r : *rows) {

@@ -85,10 +85,8 @@ Result<http::Response> ListByName(RequestContext& ctx, const MemberQuery& query,
     if (!rows->empty()) {
         std::string sql = std::string("SELECT ") + kMemberColumns + " FROM members m WHERE m.id IN (";
         storage::Params ids;
-        for (size_t i = 0; i < rows->size(); ++i) {
-            sql += i ? ", ?" : "?";
-            ids.emplace_back((*rows)[i].Int(0));
-        }
+        for (const auto& row : *rows) ids.emplace_back(row.Int(0));
+        sql += storage::PaddedInList(ids, 0);
         auto members = ctx.tx.Query(sql + ")", ids);
         if (!members.ok()) return members.take_error();
         std::map<int64_t, MemberRecord> by_id;

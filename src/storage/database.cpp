@@ -5,6 +5,18 @@
 
 namespace storecrm::storage {
 
+std::string PaddedInList(Params& params, size_t from) {
+    if (params.size() <= from) return "";
+    const size_t count = params.size() - from;
+    size_t padded = 1;
+    while (padded < count) padded *= 2;
+    const Value last = params.back();
+    params.resize(from + padded, last);
+    std::string in = "?";
+    for (size_t i = 1; i < padded; ++i) in += ", ?";
+    return in;
+}
+
 int64_t Row::Int(size_t i) const {
     const auto& d = values_.at(i).data();
     if (auto p = std::get_if<int64_t>(&d)) return *p;
