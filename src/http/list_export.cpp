@@ -59,24 +59,25 @@ std::string FileName(const std::string& pattern) {
 
 }  // namespace
 
-bool WantsListExport(const Request& request, const Response& first) {
+bool StartListExport(Request& request) {
     auto format = request.QueryParam("format");
     if (!format || (*format != "csv" && *format != "xlsx")) return false;
+    std::erase_if(request.query, [](const auto& p) { return p.first == "cursor"; });
+    SetQuery(request, "limit", "200");
+    return true;
+}
+
+bool IsListPage(const Response& first) {
     return first.status == 200 && first.content_type.rfind("application/json", 0) == 0 &&
            first.body.find("\"next_cursor\"") != std::string::npos;
 }
 
-Result<Response> ExportList(const Route& route, RequestContext& context, Request& request) {
+Result<Response> ExportList(const Route& route, RequestContext& context, Request& request, Response first) {
     const bool excel = request.QueryParam("format").value_or("") == "xlsx";
     std::vector<std::string> columns;
     std::map<std::string, size_t> column_index;
     std::vector<std::vector<std::pair<std::string, std::string>>> records;
-    // The handler's first answer had the caller's page size: start again at 200 a page.
-    std::erase_if(request.query, [](const auto& p) { return p.first == "cursor"; });
-    SetQuery(request, "limit", "200");
-    auto start = route.handler(context);
-    if (!start.ok()) return start;
-    Response page = std::move(start).value();
+    Response page = std::move(first);
     for (;;) {
         auto body = json::parse(page.body, nullptr, false);
         if (!body.is_object() || !body.contains("items") || !body["items"].is_array()) break;

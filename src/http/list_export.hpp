@@ -11,10 +11,14 @@ namespace storecrm::http {
 
 inline constexpr int64_t kMaxExportRows = 100000;
 
-// True when the request asks for a file and `first` (the handler's answer) is a JSON page.
-bool WantsListExport(const Request& request, const Response& first);
+// True when the request asks for a file (?format=csv|xlsx); then it also restarts the list at its
+// first page, 200 rows a page, before the handler runs for the first time.
+bool StartListExport(Request& request);
 
-// Runs the rest of the pages, audits the export and builds the file.
-Result<Response> ExportList(const Route& route, RequestContext& context, Request& request);
+// True when `first` (the handler's answer to a request StartListExport accepted) is a JSON page.
+bool IsListPage(const Response& first);
+
+// Runs the rest of the pages after `first`, audits the export and builds the file.
+Result<Response> ExportList(const Route& route, RequestContext& context, Request& request, Response first);
 
 }  // namespace storecrm::http
