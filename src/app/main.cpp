@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -261,6 +262,13 @@ int Restore(const CommonOptions& o, const std::string& from, bool force, const O
 }
 
 int RotateKey(const CommonOptions& o) {
+    // Generations live in the key file; a server keyed from the environment would never see one.
+    if (const char* env = std::getenv("STORECRM_MASTER_KEY"); env && *env) {
+        std::cerr << "STORECRM_MASTER_KEY is set, but key rotation needs a key file: its generations are kept there.\n"
+                     "Write the master key (64 hex digits) as the first line of a key file, serve with --key-file "
+                     "and without STORECRM_MASTER_KEY, then run `storecrm key rotate --key-file <file>` again.\n";
+        return 1;
+    }
     const std::string key_file = o.key_file.empty() ? DefaultKeyFile(o.db) : o.key_file;
     auto generation = security::RotateKeyFile(key_file);
     if (!generation.ok()) return PrintError(generation.error()), 1;

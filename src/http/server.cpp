@@ -89,7 +89,7 @@ std::string RequestId(std::string_view given) {
 }
 
 bool IsLoopback(const std::string& address) {
-    return address == "127.0.0.1" || address == "::1" || address.rfind("::ffff:127.", 0) == 0;
+    return address.rfind("127.", 0) == 0 || address == "::1" || address.rfind("::ffff:127.", 0) == 0;
 }
 
 bhttp::response<bhttp::string_body> ToBeast(Response&& r, unsigned version, bool keep_alive, bool head,
@@ -214,7 +214,8 @@ struct Server::Impl {
 
             if (request.path == "/metrics" && request.method == "GET") {
                 // Operators' numbers (route names, volumes): for the local scraper unless opened up.
-                if (!server_.options.metrics_public && !IsLoopback(remote_ip_)) {
+                // The client behind a trusted proxy decides, or a proxy on this host would open it.
+                if (!server_.options.metrics_public && !IsLoopback(request.remote_ip)) {
                     return Send(Response::Json(404, R"({"error":{"code":"not_found","message":"Not found","fields":[]}})"),
                                 version, keep_alive, head);
                 }

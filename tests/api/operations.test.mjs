@@ -7,7 +7,7 @@ import { createHmac } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { TestServer, BACKEND, fieldError } from '../support/server.mjs';
+import { TestServer, BACKEND, BIN, fieldError } from '../support/server.mjs';
 
 let server;
 let admin;
@@ -188,6 +188,37 @@ test('a backup taken while serving restores by the CLI, and an erasure made afte
   assert.equal(other.body.name, '留下的人');
 });
 
+test('the scheduled backup runs once a day, at the chosen hour of the store\'s day', async () => {
+  // A day later, so the backup the test above took is no longer today's.
+  await server.client().post('/api/v1/test/clock', { advance_seconds: 21 * 3600 });
+  admin = await server.signIn('admin', undefined, { lang: 'en' });
+  const listed = async () => (await admin.get('/api/v1/system/backups')).body;
+  const zone = (await listed()).settings.timezone;
+  const hourAt = (unix) => Number(new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', hourCycle: 'h23' })
+    .format(new Date(unix * 1000)));
+  let now = await serverNow();
+  // Not in an hour's last two minutes: the hour must not turn between choosing it and the run.
+  if (now % 3600 > 3480) now = (await server.client().post('/api/v1/test/clock', { advance_seconds: 3600 - (now % 3600) + 5 }), await serverNow());
+  const runJob = async () => assert.equal((await admin.post('/api/v1/jobs/backups.run/run')).status, 200);
+  const before = (await listed()).items.length;
+
+  const otherHour = (hourAt(now) + 12) % 24;
+  assert.equal((await admin.put('/api/v1/system/backups/settings', { hour_local: otherHour })).status, 204);
+  await runJob();
+  assert.equal((await listed()).items.length, before, 'ran outside its hour');
+
+  assert.equal((await admin.put('/api/v1/system/backups/settings', { hour_local: hourAt(now) })).status, 204);
+  await runJob();
+  const after = await listed();
+  assert.equal(after.items.length, before + 1);
+  assert.equal(after.last_run.ok, true);
+  const takenAt = Date.UTC(...after.items[0].name.match(/(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})/).slice(1)
+    .map((v, i) => Number(v) - (i === 1 ? 1 : 0))) / 1000;
+  assert.ok(Math.abs(takenAt - now) < 120, `${after.items[0].name} vs ${now}`);
+  await runJob();
+  assert.equal((await listed()).items.length, before + 1, 'ran twice in one day');
+});
+
 test('the retention rule is off by default and previews the long-inactive members it would take', async () => {
   const rule = await admin.get('/api/v1/privacy/retention');
   assert.deepEqual({ enabled: rule.body.enabled, inactive_years: rule.body.inactive_years }, { enabled: false, inactive_years: 3 });
@@ -347,6 +378,55 @@ test('sign-in answers an unknown user and a wrong password alike, in the same ti
   // Both verify one Argon2id hash (tens of ms): no hash on one side would be ~100× apart, and
   // hashing as well as verifying (what this once did) about 2×.
   assert.ok(ratio > 0.6 && ratio < 1.6, `unknown ${median(unknown)} ms vs wrong ${median(wrong)} ms`);
+});
+
+test('exports are limited to 30 a minute per caller, with a clear refusal', async () => {
+  const statuses = [];
+  for (let i = 0; i < 35; i++) {
+    const r = await admin.get('/api/v1/stores?format=csv');
+    statuses.push(r.status);
+    if (r.status === 429) {
+      assert.equal(r.body.error.code, 'rate_limited');
+      assert.ok(r.body.error.message.length > 0);
+      break;
+    }
+    assert.match(r.headers.get('content-type'), /text\/csv/);
+  }
+  assert.equal(statuses.at(-1), 429, statuses.join(','));
+  // Earlier tests exported a few; the budget is thirty in all.
+  assert.ok(statuses.length <= 31 && statuses.length >= 20, `limited after ${statuses.length - 1} exports`);
+  // Reading the list itself is not an export.
+  assert.equal((await admin.get('/api/v1/stores')).status, 200);
+});
+
+test('/metrics answers the local scraper only, judged by the client behind a trusted proxy', async () => {
+  const proxied = await new TestServer({ args: ['--trusted-proxy', '127.0.0.1'] }).start();
+  const open = await new TestServer({ args: ['--trusted-proxy', '127.0.0.1', '--metrics-public'] }).start();
+  try {
+    const outside = { headers: { 'X-Forwarded-For': '203.0.113.7' } };
+    assert.equal((await fetch(proxied.base + '/metrics')).status, 200);
+    const refused = await fetch(proxied.base + '/metrics', outside);
+    assert.equal(refused.status, 404);
+    assert.doesNotMatch(await refused.text(), /storecrm_http_requests_total/);
+    const opened = await fetch(open.base + '/metrics', outside);
+    assert.equal(opened.status, 200);
+    assert.match(await opened.text(), /storecrm_http_requests_total/);
+  } finally {
+    await proxied.stop();
+    await open.stop();
+  }
+});
+
+test('key rotation refuses a master key from the environment and says a key file is needed', () => {
+  let failure;
+  try {
+    execFileSync(BIN, ['key', 'rotate', '--db', server.db, '--key-file', server.keyFile],
+      { stdio: 'pipe', env: { ...process.env, STORECRM_MASTER_KEY: 'ab'.repeat(32) } });
+  } catch (e) {
+    failure = e;
+  }
+  assert.ok(failure, 'rotated anyway');
+  assert.match(failure.stderr.toString(), /key rotation needs a key file/);
 });
 
 // Last: it spends this address's public budget for the minute.
