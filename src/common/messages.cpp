@@ -60,6 +60,7 @@ const std::map<std::string_view, Texts>& Catalog() {
         {"error.idempotency_key_reused", {"该 Idempotency-Key 已用于另一笔不同的请求", "This Idempotency-Key was used for a different request"}},
         {"error.idempotency_in_progress", {"相同 Idempotency-Key 的请求正在处理中，请稍后重试", "A request with this Idempotency-Key is still being processed; retry shortly"}},
         {"sale.no_lines", {"至少需要一件商品", "Add at least one item"}},
+        {"sale.sku_or_barcode", {"商品编码和条码只填一个", "Send either sku or barcode, not both"}},
         {"sale.discount_above_price", {"折扣不能超过商品金额", "The discount cannot exceed the line amount"}},
         {"sale.payments_mismatch", {"支付合计 {paid} 元与应付 {due} 元不符", "Payments add up to {paid} but {due} is due"}},
         {"sale.points_payment_not_allowed", {"积分抵现请用 points_redeemed 提交", "Send points as cash offset in points_redeemed"}},

@@ -267,7 +267,12 @@ Result<SaleInput> ReadSaleInput(http::BodyReader& body, const security::Principa
 
     const bool has_lines = body.EachObject("lines", 200, [&](http::BodyReader& line, size_t) {
         SaleLineInput l;
-        if (auto sku = line.Text("sku", {.required = true, .max_chars = 64})) l.sku = *sku;
+        // A till sends what it scanned: `sku` (SKU or barcode) or `barcode`; the lookup takes either.
+        const auto sku = line.Text("sku", {.max_chars = 64});
+        const auto barcode = line.Text("barcode", {.max_chars = 64});
+        if (sku && barcode) line.AddError("barcode", "sale.sku_or_barcode");
+        else if (sku || barcode) l.sku = sku ? *sku : *barcode;
+        else if (!line.HasErrors()) line.AddError("sku", "field.required");
         if (auto q = line.Int("quantity", true, 1, 100000)) l.quantity = *q;
         l.unit_price = line.Int("unit_price", false, 0, 100000000000);
         if (auto d = line.Int("discount", false, 0, 100000000000)) l.discount = *d;

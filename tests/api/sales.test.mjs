@@ -340,6 +340,8 @@ test('bad sales are refused with field messages and write nothing', async () => 
     [{ lines: [{ sku: 'TEA-01', quantity: 1, discount: 6000 }], payments: [{ method: 'cash', amount: 0 }] }, 'lines[0].discount', 'The discount cannot exceed the line amount'],
     [{ store_id: storeA, terminal: '<x>', lines: [{ sku: 'TEA-01', quantity: 1 }], payments: [{ method: 'cash', amount: 5000 }] }, 'terminal', 'Must not contain any of'],
     [{ sold_at: 'yesterday', lines: [{ sku: 'TEA-01', quantity: 1 }], payments: [{ method: 'cash', amount: 5000 }] }, 'sold_at', 'Time must be'],
+    [{ lines: [{ quantity: 1 }], payments: [{ method: 'cash', amount: 5000 }] }, 'lines[0].sku', 'Required'],
+    [{ lines: [{ sku: 'TEA-01', barcode: '6901234567890', quantity: 1 }], payments: [{ method: 'cash', amount: 5000 }] }, 'lines[0].barcode', 'Send either sku or barcode, not both'],
   ];
   for (const [body, field, message] of cases) {
     const r = await sell(admin, body);
@@ -350,6 +352,15 @@ test('bad sales are refused with field messages and write nothing', async () => 
   assert.equal(big.status, 409, big.text);
   assert.equal(fieldError(big, 'receipt_no'), 'This receipt number already exists for the terminal');
   assert.equal((await admin.get('/api/v1/sales')).body.total, before);
+});
+
+test('a till may send what its scanner read as barcode, or as sku', async () => {
+  for (const line of [{ barcode: '6901234567890', quantity: 1 }, { sku: '6901234567890', quantity: 1 }]) {
+    const scanned = await sell(admin, { store_id: storeA, lines: [line], payments: [{ method: 'cash', amount: 9900 }] });
+    assert.equal(scanned.status, 201, scanned.text);
+    assert.equal(scanned.body.lines[0].sku, 'TEE-01');
+    assert.equal(scanned.body.lines[0].product_id, products['TEE-01'].id);
+  }
 });
 
 test('sales keep to permissions and store scope', async () => {
