@@ -44,7 +44,9 @@ json CampaignJson(const Campaign& c) {
 
 Result<std::pair<Campaign, json>> LoadCampaign(RequestContext& ctx, int64_t id) {
     auto row = ctx.tx.QueryOne(std::string("SELECT ") + kCampaignColumns +
-                                   ", version, audience_estimate, requested_by, approved_by, created_by FROM campaigns WHERE id = ?",
+                                   ", version, audience_estimate, requested_by, approved_by, created_by, "
+                                   "(SELECT name FROM staff WHERE id = requested_by), (SELECT name FROM staff WHERE id = approved_by), "
+                                   "(SELECT name FROM staff WHERE id = created_by) FROM campaigns WHERE id = ?",
                                {id});
     if (!row.ok()) return row.take_error();
     if (!row->has_value()) return Error::NotFound();
@@ -53,9 +55,13 @@ Result<std::pair<Campaign, json>> LoadCampaign(RequestContext& ctx, int64_t id) 
     const auto& r = **row;
     j["version"] = r.Int(17);
     j["audience_estimate"] = r.Int(18);
-    j["requested_by"] = r.IsNull(19) ? json(nullptr) : json(r.Int(19));
-    j["approved_by"] = r.IsNull(20) ? json(nullptr) : json(r.Int(20));
-    j["created_by"] = r.IsNull(21) ? json(nullptr) : json(r.Int(21));
+    // Ids for integrators (the contract), names beside them for the people reading the screen.
+    size_t column = 19;
+    for (const char* who : {"requested_by", "approved_by", "created_by"}) {
+        j[who] = r.IsNull(column) ? json(nullptr) : json(r.Int(column));
+        j[std::string(who) + "_name"] = r.OptText(column + 3) ? json(r.Text(column + 3)) : json(nullptr);
+        ++column;
+    }
     auto counts = ctx.tx.Query("SELECT outcome, COUNT(*) FROM campaign_recipients WHERE campaign_id = ? GROUP BY outcome", {id});
     if (!counts.ok()) return counts.take_error();
     json recipients = {{"queued", 0}, {"control", 0}, {"no_consent", 0}, {"capped", 0}, {"no_address", 0}, {"minor", 0}};
