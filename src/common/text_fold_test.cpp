@@ -73,7 +73,7 @@ TEST(TextFoldTest, Utf8Validation) {
     EXPECT_FALSE(IsValidUtf8("\xe5\xbc"));  // truncated
 }
 
-TEST(TextFoldTest, SafeAcrossThreads) {
+TEST(TextFoldTest, ConcurrentCallersGetTheSamePinyin) {
     std::vector<std::thread> threads;
     std::atomic<int> failures{0};
     for (int t = 0; t < 4; ++t) {

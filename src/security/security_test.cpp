@@ -1,4 +1,7 @@
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <thread>
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
@@ -7,6 +10,7 @@
 #include "security/password.hpp"
 #include "security/permissions.hpp"
 #include "security/principal.hpp"
+#include "security/rate_limiter.hpp"
 #include "security/totp.hpp"
 
 namespace storecrm::security {
@@ -97,6 +101,60 @@ TEST(VaultTest, RotationAddsAGenerationThatEncryptsWhileOldOnesStillDecrypt) {
     EXPECT_EQ(std::filesystem::status(file).permissions() & std::filesystem::perms::others_read, std::filesystem::perms::none);
     std::filesystem::remove(file);
     std::filesystem::remove(file + ".old");
+}
+
+// Run under TSan by `make sanitize` (ctest -R Concurrent), like every test named Concurrent….
+TEST(VaultTest, ConcurrentReadersKeepDecryptingWhileTheKeyFileReloads) {
+    InitCrypto();
+    const std::string file = (std::filesystem::temp_directory_path() / "storecrm-concurrent-rotation.key").string();
+    std::filesystem::remove(file);
+    auto vault = FieldVault::Load(file);
+    ASSERT_TRUE(vault.ok());
+    const std::string old_value = vault->Encrypt("13800000000");
+    std::atomic<bool> rotated{false};
+    std::atomic<int> failures{0};
+    std::vector<std::thread> readers;
+    for (int t = 0; t < 3; ++t) {
+        readers.emplace_back([&] {
+            for (int i = 0; i < 300; ++i) {
+                const std::string fresh = vault->Encrypt("1390000" + std::to_string(1000 + i));
+                if (vault->Decrypt(fresh).value_or("") != "1390000" + std::to_string(1000 + i)) ++failures;
+                if (vault->Decrypt(old_value).value_or("") != "13800000000") ++failures;
+            }
+        });
+    }
+    std::thread reloader([&] {
+        ASSERT_TRUE(RotateKeyFile(file).ok());
+        for (int i = 0; i < 50; ++i) ASSERT_TRUE(vault->Reload(file).ok());
+        rotated = true;
+    });
+    for (auto& t : readers) t.join();
+    reloader.join();
+    EXPECT_TRUE(rotated);
+    EXPECT_EQ(failures.load(), 0);
+    EXPECT_EQ(FieldVault::GenerationOf(vault->Encrypt("x")), 2);
+    std::filesystem::remove(file);
+}
+
+TEST(RateLimiterTest, ConcurrentCallersShareExactlyOneBudget) {
+    RateLimiter limiter(300);
+    const auto minute = [] {
+        return std::chrono::duration_cast<std::chrono::minutes>(std::chrono::system_clock::now().time_since_epoch()).count();
+    };
+    const auto started = minute();
+    std::atomic<int> allowed{0};
+    std::vector<std::thread> callers;
+    for (int t = 0; t < 8; ++t) {
+        callers.emplace_back([&] {
+            for (int i = 0; i < 100; ++i) {
+                if (limiter.Allow("203.0.113.9")) ++allowed;
+                (void)limiter.Allow("other-" + std::to_string(i));  // other keys sweep and grow the map meanwhile
+            }
+        });
+    }
+    for (auto& t : callers) t.join();
+    if (minute() != started) GTEST_SKIP() << "the minute turned during the test";
+    EXPECT_EQ(allowed.load(), 300);
 }
 
 TEST(TotpTest, MatchesTheRfc6238VectorsAndTheNeighbouringSteps) {
