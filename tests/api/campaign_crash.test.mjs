@@ -59,7 +59,7 @@ async function killDuring(admin, job, progress) {
   return seen;
 }
 
-test(`a campaign to ${MEMBERS} members loses and repeats nothing across two kill -9s`, async () => {
+test(`a campaign to ${MEMBERS} members loses and repeats nothing across two kill -9s`, async (t) => {
   let admin = await signIn();
   const settings = (await admin.get('/api/v1/marketing/settings')).body;
   const put = await admin.put('/api/v1/marketing/settings', {
@@ -114,4 +114,7 @@ test(`a campaign to ${MEMBERS} members loses and repeats nothing across two kill
   const offeredTwice = [...delivered.values()].filter((n) => n > 1).length;
   // At most the batch in flight at the crash is offered again, under its own key.
   assert.ok(offeredTwice <= 100, `${offeredTwice} offered twice`);
+  t.diagnostic(`${server.backend}: audience ${audience}; crash 1 after ${afterCrash} recipients recorded; ` +
+    `${r.queued} queued, ${r.control} control; crash 2 after ${sentAtCrash} sent; all ${final.messages.sent} sent, ` +
+    `${offeredTwice} offered twice (dropped by key)`);
 });
