@@ -277,6 +277,8 @@ test('above the threshold a campaign waits for a second person: the submitter\'s
   const pending = await get(`/api/v1/campaigns/${created.id}`);
   assert.equal(pending.status, 'pending_approval');
   assert.equal(pending.requested_by, me.user.id);
+  assert.equal(pending.requested_by_name, me.user.name);
+  assert.equal(await text(page, 'campaign-info-requested-by'), me.user.name);
   assert.ok((await text(page, 'campaign-pending-note')).includes(count(pending.audience_estimate)));
   await page.locator('[data-test="campaign-approve"]').click();
   await page.locator('[data-test="campaign-action-error"]').waitFor();
@@ -305,7 +307,11 @@ test('above the threshold a campaign waits for a second person: the submitter\'s
   await page.locator('[data-test="campaign-detail-status"]:not([data-status="pending_approval"])').waitFor();
   const approved = await get(`/api/v1/campaigns/${created.id}`);
   assert.ok(['scheduled', 'sending', 'done'].includes(approved.status), approved.status);
-  assert.equal(approved.approved_by, (await get('/api/v1/me')).user.id);
+  const approver = (await get('/api/v1/me')).user;
+  assert.equal(approved.approved_by, approver.id);
+  assert.equal(approved.approved_by_name, approver.name);
+  await page.locator('[data-test="campaign-info-approved-by"]').waitFor();
+  assert.equal(await text(page, 'campaign-info-approved-by'), approver.name);
   assert.equal(await text(page, 'campaign-detail-status'), STATUS_ZH[approved.status]);
   await page.context().close();
   await settings({ approval_threshold: 100000000 });

@@ -260,6 +260,10 @@ export interface Campaign {
   approved_by: number | null
   approved_at: string | null
   created_by: number | null
+  /** Those staff members' names, for the screen. */
+  requested_by_name: string | null
+  approved_by_name: string | null
+  created_by_name: string | null
   recipients: Record<RecipientOutcome, number>
   created_at: string
   updated_at: string
