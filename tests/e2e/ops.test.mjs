@@ -5,11 +5,14 @@
 // one bad row (shown with its row, field and the server's reason, nothing written), then the fixed
 // file imports for real and shows the count; 隐私合规 shows the retention preview the API counts;
 // the audit log's chain verifies; a role that requires two-factor sign-in must enrol before any
-// other page opens and cannot turn it off; and the new pages fit a 390 px phone.
+// other page opens and cannot turn it off; the new pages fit a 390 px phone; and a list exports
+// as a file through a progress dialog (the sales list as CSV, filtered as shown; a refused export
+// shows the server's message; the members list still downloads).
 // Debian's Chromium driven by Playwright against a real storecrm over a demo database.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { TestServer } from '../support/server.mjs';
 import { launchBrowser, newPage, field, signIn } from '../support/browser.mjs';
 
@@ -502,5 +505,76 @@ test('a sales history CSV imports in one pass from the page, listing the row it 
   assert.equal(await bad.count(), 1);
   assert.equal((await bad.locator('[data-test="import-error-row"]').innerText()).trim(), '3');
   assert.equal((await bad.locator('[data-test="import-error-field"]').innerText()).trim(), 'Quantity');
+  await page.context().close();
+});
+
+test('a list exports through a progress dialog: the sales list as CSV as filtered; a refused export shows why; members still download', async () => {
+  const page = await newPage(browser);
+  await signIn(page, server.base, 'admin', DEMO_PASSWORD);
+  await page.goto(`${server.base}/sales`);
+  await page.locator('[data-test="sale-row"]').first().waitFor();
+  // Only completed sales: the export takes the filters of the list on screen.
+  await page.locator('[data-test="sales-filter-status"]').click();
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '已完成' }).click();
+  const listed = await call(api, 'GET', '/api/v1/sales?status=completed&limit=1');
+  await page.waitForFunction((want) => document.querySelector('[data-test="sales-total"]')?.textContent.trim() === want, `共 ${listed.total} 条`);
+
+  // The server's answer is held back so the dialog's first phase can be seen.
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  const isExport = (url) => url.pathname === '/api/v1/sales' && url.searchParams.get('format') === 'csv';
+  await page.route(isExport, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.locator('[data-test="sales-export"]').click();
+  await page.locator('[data-test="sales-export-csv"]').click();
+  const dialog = page.locator('[data-test="export-progress"]');
+  await dialog.waitFor();
+  assert.equal(await dialog.getAttribute('data-phase'), 'preparing');
+  assert.equal((await dialog.locator('[data-test="export-progress-status"]').innerText()).trim(), '正在生成文件…');
+  const [download, response] = await Promise.all([
+    page.waitForEvent('download'),
+    page.waitForResponse((r) => isExport(new URL(r.url()))),
+    release(),
+  ]);
+  assert.equal(new URL(response.url()).searchParams.get('status'), 'completed');
+  assert.equal(new URL(response.url()).searchParams.get('cursor'), null);
+  assert.match(download.suggestedFilename(), /^sales-.*\.csv$/);
+  const lines = (await readFile(await download.path(), 'utf8')).replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+  const header = csvCells(lines[0]);
+  for (const column of ['receipt_no', 'sold_at', 'store_name', 'total', 'status']) assert.ok(header.includes(column), `column ${column} in ${lines[0]}`);
+  assert.equal(lines.length - 1, listed.total, 'a row for every sale the list counts');
+  assert.ok(lines.slice(1).every((l) => csvCells(l)[header.indexOf('status')] === 'completed'), 'only completed sales');
+  await dialog.waitFor({ state: 'hidden' });
+  await page.locator('.el-message--success', { hasText: download.suggestedFilename() }).waitFor();
+  await page.unroute(isExport);
+  // The export is audited with its row count.
+  const audit = await call(api, 'GET', '/api/v1/audit?action=list.export&entity=sales');
+  assert.ok(audit.items.some((e) => e.detail?.rows === listed.total), JSON.stringify(audit.items[0]));
+
+  // A refused export (429: too many a minute) shows the server's message and saves nothing.
+  await page.goto(`${server.base}/system/audit`);
+  await page.locator('[data-test="audit-row"]').first().waitFor();
+  const refused = '导出太频繁，请一分钟后再试';
+  await page.route((url) => url.pathname === '/api/v1/audit' && url.searchParams.get('format') === 'xlsx', (route) =>
+    route.fulfill({ status: 429, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ error: { code: 'rate_limited', message: refused } }) }));
+  let saved = false;
+  page.on('download', () => (saved = true));
+  await page.locator('[data-test="audit-export"]').click();
+  await page.locator('[data-test="audit-export-xlsx"]').click();
+  await page.locator('.el-message--error', { hasText: refused }).waitFor();
+  await dialog.waitFor({ state: 'hidden' });
+  assert.equal(saved, false);
+
+  // The members list's export still downloads every member.
+  const members = await call(api, 'GET', '/api/v1/members?limit=1');
+  await page.goto(`${server.base}/members`);
+  await page.waitForFunction((want) => document.querySelector('[data-test="member-total"]')?.textContent.trim() === want, `共 ${members.total} 条`);
+  const [memberFile] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test="member-export"]').click()]);
+  assert.match(memberFile.suggestedFilename(), /^members-.*\.csv$/);
+  const memberLines = (await readFile(await memberFile.path(), 'utf8')).replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+  assert.equal(csvCells(memberLines[0])[0], '会员号');
+  assert.equal(memberLines.length - 1, members.total);
   await page.context().close();
 });

@@ -181,7 +181,11 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   }
 
   if (res.ok) return data as T
+  throw failure(res, data, opts.skipAuthRedirect)
+}
 
+/** The {@link ApiError} of a failed response whose body was decoded to `data`; runs the redirects. */
+function failure(res: Response, data: unknown, skipAuthRedirect?: boolean): ApiError {
   const obj = data && typeof data === 'object' ? (data as Record<string, unknown>) : null
   const err = obj && typeof obj.error === 'object' && obj.error ? (obj.error as Record<string, unknown>) : null
   const code = (err && typeof err.code === 'string' ? err.code : statusCode(res.status)) as ApiErrorCode
@@ -189,12 +193,37 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   const retry = Number(res.headers.get('Retry-After'))
   const error = new ApiError(res.status, code, message, parseFields(err?.fields), obj, Number.isFinite(retry) && retry > 0 ? retry : null)
 
-  if (!opts.skipAuthRedirect) {
+  if (!skipAuthRedirect) {
     if (res.status === 401) hooks.onUnauthorized()
     else if (res.status === 403 && code === 'password_change_required') hooks.onPasswordChangeRequired()
     else if (res.status === 403 && code === 'totp_enrolment_required') hooks.onTotpEnrolmentRequired()
   }
-  throw error
+  return error
+}
+
+/**
+ * GET a file (an export) by its full address (from {@link apiUrl}) with the session cookie and
+ * `Accept-Language`, and answer the response as soon as its headers arrive so the caller can
+ * stream the body. A failure throws the same {@link ApiError} as {@link request} (the server's
+ * message, e.g. a 429 `rate_limited`); an abort throws the `AbortError`.
+ */
+export async function fetchFile(url: string, signal?: AbortSignal): Promise<Response> {
+  let res: Response
+  try {
+    res = await fetch(url, { headers: { 'Accept-Language': hooks.getLocale() }, credentials: 'same-origin', signal })
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e
+    throw new ApiError(0, 'network', hooks.networkMessage())
+  }
+  if (res.ok) return res
+  const text = await res.text().catch(() => '')
+  let data: unknown = null
+  try {
+    data = text ? JSON.parse(text) : null
+  } catch {
+    data = null
+  }
+  throw failure(res, data)
 }
 
 function statusCode(status: number): ApiErrorCode {
