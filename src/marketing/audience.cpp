@@ -19,6 +19,13 @@ Result<MemberSet> EvaluateAudience(Services& services, const RuleGroup& rules, c
     return services.audience->Evaluate(rules, scope, services.analytics);
 }
 
+Status CatchUpAudience(http::RequestContext& ctx) {
+    if (!ctx.services.audience) return Ok();
+    STORECRM_TRY(ctx.services.audience->CatchUp(*ctx.services.db));
+    if (ctx.services.analytics) STORECRM_TRY(ctx.services.analytics->CatchUp(*ctx.services.db));
+    return Ok();
+}
+
 Result<RuleGroup> StoredRules(const std::string& text) {
     auto j = nlohmann::json::parse(text, nullptr, false);
     if (j.is_discarded()) return Error::Internal("stored rules are not JSON");

@@ -20,6 +20,12 @@ inline Result<MemberSet> EvaluateAudience(http::RequestContext& ctx, const RuleG
     return EvaluateAudience(ctx.services, rules, ScopeOf(ctx.principal, now));
 }
 
+// The Preparer of write routes that evaluate an audience: catches the index and the sales
+// columns up before the write transaction (on SQLite, before the single writer's turn), so the
+// evaluation inside it finds next to nothing left to read — a catch-up after a big import
+// would otherwise hold every till's checkout back.
+Status CatchUpAudience(http::RequestContext& ctx);
+
 // A saved rules text (segments.rules, campaigns.rules) back into a tree.
 Result<RuleGroup> StoredRules(const std::string& text);
 

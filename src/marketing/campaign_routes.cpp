@@ -440,10 +440,10 @@ void RegisterCampaignRoutes(http::Router& router) {
                 .summary = "The message as a member would get it (?member_id, default the first of the audience)",
                 .handler = Preview});
     router.Add({.method = "POST", .pattern = "/api/v1/campaigns/{id}/test", .permission = m, .tx = TxMode::kWrite,
-                .tag = "campaigns", .summary = "Send a test to an address of the caller's", .handler = TestSend});
+                .tag = "campaigns", .summary = "Send a test to an address of the caller's", .handler = TestSend, .prepare = CatchUpAudience});
     router.Add({.method = "POST", .pattern = "/api/v1/campaigns/{id}/submit", .permission = m, .tx = TxMode::kWrite,
                 .tag = "campaigns", .summary = "Submit: runs at once, or waits for approval above the threshold",
-                .handler = Submit});
+                .handler = Submit, .prepare = CatchUpAudience});
     router.Add({.method = "POST", .pattern = "/api/v1/campaigns/{id}/approve", .permission = "campaigns.approve",
                 .tx = TxMode::kWrite, .tag = "campaigns", .summary = "Approve (not one's own)", .handler = Approve});
     router.Add({.method = "POST", .pattern = "/api/v1/campaigns/{id}/reject", .permission = "campaigns.approve",

@@ -360,11 +360,11 @@ void RegisterSegmentRoutes(http::Router& router) {
     router.Add({.method = "GET", .pattern = "/api/v1/segments", .permission = "segments.manage", .tag = "segments",
                 .summary = "List saved segments", .handler = ListSegments});
     router.Add({.method = "POST", .pattern = "/api/v1/segments", .permission = "segments.manage", .tx = TxMode::kWrite,
-                .tag = "segments", .summary = "Save a segment", .handler = CreateSegment});
+                .tag = "segments", .summary = "Save a segment", .handler = CreateSegment, .prepare = CatchUpAudience});
     router.Add({.method = "GET", .pattern = "/api/v1/segments/{id}", .permission = "segments.manage", .tag = "segments",
                 .summary = "A segment with its live count", .handler = GetSegment});
     router.Add({.method = "PUT", .pattern = "/api/v1/segments/{id}", .permission = "segments.manage", .tx = TxMode::kWrite,
-                .tag = "segments", .summary = "Change a segment", .handler = UpdateSegment});
+                .tag = "segments", .summary = "Change a segment", .handler = UpdateSegment, .prepare = CatchUpAudience});
     router.Add({.method = "DELETE", .pattern = "/api/v1/segments/{id}", .permission = "segments.manage",
                 .tx = TxMode::kWrite, .tag = "segments", .summary = "Delete a segment no campaign uses",
                 .handler = DeleteSegment});
@@ -375,7 +375,7 @@ void RegisterSegmentRoutes(http::Router& router) {
                 .handler = ExportSegment});
     router.Add({.method = "POST", .pattern = "/api/v1/segments/{id}/tag", .permission = "segments.manage",
                 .tx = TxMode::kWrite, .tag = "segments", .summary = "Give the segment's members a tag (needs tags.manage)",
-                .handler = TagSegment});
+                .handler = TagSegment, .prepare = CatchUpAudience});
 }
 
 }  // namespace storecrm::marketing
