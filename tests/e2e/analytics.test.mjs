@@ -6,9 +6,8 @@
 // Debian's Chromium driven by Playwright against a real storecrm over a demo database.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { TestServer } from '../support/server.mjs';
-import { launchBrowser, newPage, signIn, waitText, text, field } from '../support/browser.mjs';
+import { launchBrowser, newPage, signIn, waitText, text, field, exportFile } from '../support/browser.mjs';
 
 const DEMO_PASSWORD = 'Demo@2026';
 let server;
@@ -19,18 +18,6 @@ let api;
 const money = (fen) => `${fen < 0 ? '-' : ''}¥${Math.floor(Math.abs(fen) / 100).toLocaleString('en-US')}.${String(Math.abs(fen) % 100).padStart(2, '0')}`;
 const count = (n) => n.toLocaleString('en-US');
 
-// Clicks an export button (the page fetches the file with a progress dialog, then saves it) and
-// answers the saved file, its name and the address it was fetched from (path and query).
-async function exportFile(page, testId) {
-  const [download, response] = await Promise.all([
-    page.waitForEvent('download'),
-    page.waitForResponse((r) => /attachment/.test(r.headers()['content-disposition'] ?? '')),
-    page.locator(`[data-test="${testId}"]`).click(),
-  ]);
-  const url = new URL(response.url());
-  const body = await readFile(await download.path());
-  return { href: `${url.pathname}${url.search}`, name: download.suggestedFilename(), body, text: body.toString('utf8') };
-}
 const pct = (v) => `${Math.round(v * 10) / 10}%`;
 // A fitted parameter as the prediction page shows it: 4 decimals (2 from 1,000 up), no trailing zeros.
 const param = (v) => {

@@ -9,9 +9,8 @@
 // Debian's Chromium driven by Playwright against a real storecrm over a demo database.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { TestServer } from '../support/server.mjs';
-import { launchBrowser, newPage, signIn, waitText, text, field } from '../support/browser.mjs';
+import { launchBrowser, newPage, signIn, waitText, text, field, exportFile } from '../support/browser.mjs';
 
 const DEMO_PASSWORD = 'Demo@2026';
 let server;
@@ -20,18 +19,6 @@ let api;
 
 const count = (n) => n.toLocaleString('en-US');
 
-// Clicks an export button (the page fetches the file with a progress dialog, then saves it) and
-// answers the saved file, its name and the address it was fetched from (path and query).
-async function exportFile(page, testId) {
-  const [download, response] = await Promise.all([
-    page.waitForEvent('download'),
-    page.waitForResponse((r) => /attachment/.test(r.headers()['content-disposition'] ?? '')),
-    page.locator(`[data-test="${testId}"]`).click(),
-  ]);
-  const url = new URL(response.url());
-  const body = await readFile(await download.path());
-  return { href: `${url.pathname}${url.search}`, name: download.suggestedFilename(), body, text: body.toString('utf8') };
-}
 // The Chinese names staff see for the value codes (RFM classes are the analysis pages' names).
 const RFM_ZH = {
   champions: '重要价值客户', loyal: '忠诚客户', potential_loyalist: '潜力客户', new: '新客户', promising: '有潜力新客',

@@ -1,5 +1,7 @@
 // What every browser test needs: Debian's Chromium through Playwright, a page at a given size,
-// Element Plus fields by data-test id, signing in, and reading or waiting for a test id's text.
+// Element Plus fields by data-test id, signing in, reading or waiting for a test id's text, and
+// taking a file from an export button.
+import { readFile } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
 
 export function launchBrowser() {
@@ -40,4 +42,17 @@ export async function waitText(page, testId, expected) {
     ([id, want]) => document.querySelector(`[data-test="${id}"]`)?.textContent.trim() === want,
     [testId, expected],
   );
+}
+
+// Clicks an export button (the page fetches the file with a progress dialog, then saves it) and
+// answers the saved file, its name and the address it was fetched from (path and query).
+export async function exportFile(page, testId) {
+  const [download, response] = await Promise.all([
+    page.waitForEvent('download'),
+    page.waitForResponse((r) => /attachment/.test(r.headers()['content-disposition'] ?? '')),
+    page.locator(`[data-test="${testId}"]`).click(),
+  ]);
+  const url = new URL(response.url());
+  const body = await readFile(await download.path());
+  return { href: `${url.pathname}${url.search}`, name: download.suggestedFilename(), body, text: body.toString('utf8') };
 }
