@@ -382,7 +382,8 @@ test('sign-in answers an unknown user and a wrong password alike, in the same ti
 
 test('exports are limited to 30 a minute per caller, with a clear refusal', async () => {
   const statuses = [];
-  for (let i = 0; i < 35; i++) {
+  // Up to two budgets: the fixed one-minute window may turn during the loop.
+  for (let i = 0; i < 65; i++) {
     const r = await admin.get('/api/v1/stores?format=csv');
     statuses.push(r.status);
     if (r.status === 429) {
@@ -393,8 +394,8 @@ test('exports are limited to 30 a minute per caller, with a clear refusal', asyn
     assert.match(r.headers.get('content-type'), /text\/csv/);
   }
   assert.equal(statuses.at(-1), 429, statuses.join(','));
-  // Earlier tests exported a few; the budget is thirty in all.
-  assert.ok(statuses.length <= 31 && statuses.length >= 20, `limited after ${statuses.length - 1} exports`);
+  // Earlier tests exported a few; the budget is thirty in all (sixty if the minute turned).
+  assert.ok(statuses.length <= 61 && statuses.length >= 20, `limited after ${statuses.length - 1} exports`);
   // Reading the list itself is not an export.
   assert.equal((await admin.get('/api/v1/stores')).status, 200);
 });
