@@ -545,6 +545,20 @@ function procStatus(pid) {
   }
 }
 
+// What the server says of its own memory (/metrics, loopback): the C heap's live bytes, the freed
+// bytes its allocator keeps, and SQLite's share. Live bytes flat while RSS climbs means
+// fragmentation; live bytes climbing means something holds on to memory.
+async function heapGauges(server) {
+  try {
+    const text = await (await fetch(`${server.base}/metrics`)).text();
+    const gauge = (name) => Number(text.match(new RegExp(`^${name} (\\d+)`, 'm'))?.[1] ?? NaN);
+    return { heap_kb: gauge('storecrm_heap_in_use_bytes') / 1024, heap_free_kb: gauge('storecrm_heap_free_bytes') / 1024,
+      sqlite_kb: gauge('storecrm_sqlite_memory_bytes') / 1024 };
+  } catch {
+    return { heap_kb: NaN, heap_free_kb: NaN, sqlite_kb: NaN };
+  }
+}
+
 // The database's size on disk: for SQLite the file and, apart, its write-ahead log (a log that
 // is never checkpointed back keeps growing); for PostgreSQL pg_database_size.
 async function databaseSize(server) {
@@ -566,6 +580,7 @@ async function takeSample(server, index) {
   for (const [kind, tally] of [...book.kinds].sort()) kinds[kind] = tally.summary();
   const t = elapsedS();
   const s = { index, t_s: t, seconds: t - samples[samples.length - 1].t_s, ...procStatus(server.proc.pid), ...(await databaseSize(server)),
+    ...(await heapGauges(server)),
     in_flight: inFlight, shed: book.shed, ...book.all.summary(), kinds };
   samples.push(s);
   return s;
@@ -615,7 +630,8 @@ function drive(opRate, endAt) {
 
 function progressLine(s) {
   const rate = s.seconds > 0 ? s.n / s.seconds : 0;
-  const memory = s.rss_kb === null ? 'server process gone' : `rss ${mb(s.rss_kb)} MB (anon ${mb(s.anon_kb)})  hwm ${mb(s.hwm_kb)} MB  fds ${s.fds}  threads ${s.threads}`;
+  const memory = s.rss_kb === null ? 'server process gone' : `rss ${mb(s.rss_kb)} MB (anon ${mb(s.anon_kb)}; heap live ${mb(s.heap_kb)} ` +
+    `free ${mb(s.heap_free_kb)} sqlite ${mb(s.sqlite_kb)})  hwm ${mb(s.hwm_kb)} MB  fds ${s.fds}  threads ${s.threads}`;
   return `[${String(Math.round(s.t_s)).padStart(5)} s] ${memory}  ` +
     `${rate.toFixed(1)} req/s  4xx ${s.c4xx}  5xx ${s.c5xx}  net ${s.net}  shed ${s.shed}  p95 ${ms(s.p95)} ms  in flight ${s.in_flight}`;
 }
@@ -675,7 +691,7 @@ async function run(server) {
   const lastIndex = Math.max(1, Math.round(durationMs / (CONFIG.sampleSeconds * 1000)));
   t0 = performance.now();
   startedAt = new Date().toISOString();
-  samples.push({ index: 0, t_s: 0, seconds: 0, ...procStatus(server.proc.pid), ...(await databaseSize(server)),
+  samples.push({ index: 0, t_s: 0, seconds: 0, ...procStatus(server.proc.pid), ...(await databaseSize(server)), ...(await heapGauges(server)),
     in_flight: 0, shed: 0, ...new Tally().summary(), kinds: {} });
   console.log(progressLine(samples[0]));
   // Samples on a fixed grid from t0 (so minute rows line up whatever the timers' drift), the
@@ -725,6 +741,7 @@ function minuteRows() {
     const sum = (k) => group.reduce((s, x) => s + x[k], 0);
     const lat = latencySummary(minuteLatencies[m - 1] || []);
     rows.push({ minute: m, t_s: last.t_s, rss_kb: last.rss_kb, hwm_kb: last.hwm_kb, anon_kb: last.anon_kb, file_kb: last.file_kb,
+      heap_kb: last.heap_kb, heap_free_kb: last.heap_free_kb, sqlite_kb: last.sqlite_kb,
       shmem_kb: last.shmem_kb, threads: last.threads, fds: last.fds, db_bytes: last.db_bytes, wal_bytes: last.wal_bytes,
       requests: sum('n'), rps: seconds > 0 ? sum('n') / seconds : 0, c4xx: sum('c4xx'), c5xx: sum('c5xx'), net: sum('net'),
       shed: sum('shed'), ...lat });
@@ -761,10 +778,11 @@ function serverLogSummary(logPath) {
 function report(result, { jsonPath, logPath, shutdown, server }) {
   const rows = minuteRows();
   printTable(`memory over time (server pid ${server.proc.pid}, ${server.backend}; one row per minute, figures at its end)`,
-    ['min', 'RSS MB', 'anon MB', 'file MB', 'HWM MB', 'threads', 'fds', 'db MB', ...(server.backend === 'sqlite' ? ['WAL MB'] : []),
+    ['min', 'RSS MB', 'anon MB', 'heap live MB', 'heap free MB', 'sqlite MB', 'file MB', 'HWM MB', 'threads', 'fds', 'db MB', ...(server.backend === 'sqlite' ? ['WAL MB'] : []),
       'req/s', '4xx', '5xx', 'net', 'shed', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
     rows.map((r) => ({
-      min: r.minute, 'RSS MB': mb(r.rss_kb), 'anon MB': mb(r.anon_kb), 'file MB': r.file_kb === null ? '' : mb(r.file_kb + r.shmem_kb),
+      min: r.minute, 'RSS MB': mb(r.rss_kb), 'anon MB': mb(r.anon_kb), 'heap live MB': mb(r.heap_kb),
+      'heap free MB': mb(r.heap_free_kb), 'sqlite MB': mb(r.sqlite_kb), 'file MB': r.file_kb === null ? '' : mb(r.file_kb + r.shmem_kb),
       'HWM MB': mb(r.hwm_kb), threads: r.threads, fds: r.fds,
       'db MB': r.db_bytes === null ? '' : (r.db_bytes / 1048576).toFixed(1), 'WAL MB': r.wal_bytes === null ? '' : (r.wal_bytes / 1048576).toFixed(1),
       'req/s': r.rps.toFixed(1), '4xx': r.c4xx, '5xx': r.c5xx, net: r.net, shed: r.shed,

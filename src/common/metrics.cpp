@@ -1,5 +1,7 @@
 #include "common/metrics.hpp"
 
+#include <malloc.h>
+
 #include <array>
 #include <cstdio>
 #include <map>
@@ -62,6 +64,18 @@ std::string Number(double v) {
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%.6g", v);
     return buffer;
+}
+
+// What the C heap holds: live allocations, and freed memory the allocator keeps for reuse. A
+// resident size growing with the second and not the first is fragmentation, not a leak.
+void RenderHeap(std::string& out) {
+    const struct mallinfo2 heap = mallinfo2();
+    out += "# HELP storecrm_heap_in_use_bytes Bytes the process has allocated and not freed (glibc mallinfo2).\n";
+    out += "# TYPE storecrm_heap_in_use_bytes gauge\n";
+    out += "storecrm_heap_in_use_bytes " + std::to_string(heap.uordblks + heap.hblkhd) + "\n";
+    out += "# HELP storecrm_heap_free_bytes Freed bytes the allocator still holds in its arenas.\n";
+    out += "# TYPE storecrm_heap_free_bytes gauge\n";
+    out += "storecrm_heap_free_bytes " + std::to_string(heap.fordblks) + "\n";
 }
 
 void RenderHistogram(std::string& out, const std::string& name, const std::string& labels, const Histogram& h) {
@@ -147,6 +161,7 @@ std::string Render() {
         RenderHistogram(out, "storecrm_db_transaction_seconds", "mode=\"write\"", r.write_tx);
         collectors = r.collectors;
     }
+    RenderHeap(out);
     for (const auto& collect : collectors) collect(out);
     return out;
 }
