@@ -31,6 +31,18 @@ std::string ToUtf8(const icu::UnicodeString& s) {
     return out;
 }
 
+// ICU's process-wide NFKC_Casefold instance, made once under a C++ static's guard: ICU's own
+// lazy initialisation is invisible to ThreadSanitizer, which then reported every other thread's
+// first use as a race with the thread that made it.
+const icu::Normalizer2* SharedNormalizer() {
+    static const icu::Normalizer2* const normalizer = [] {
+        UErrorCode status = U_ZERO_ERROR;
+        const icu::Normalizer2* n = icu::Normalizer2::getNFKCCasefoldInstance(status);
+        return U_SUCCESS(status) ? n : nullptr;
+    }();
+    return normalizer;
+}
+
 // Per-thread ICU objects and per-character caches.
 class Folder {
 public:
@@ -39,8 +51,7 @@ public:
         to_simplified_.reset(icu::Transliterator::createInstance("Traditional-Simplified", UTRANS_FORWARD, status));
         status = U_ZERO_ERROR;
         to_latin_.reset(icu::Transliterator::createInstance("Han-Latin; Latin-ASCII; Lower", UTRANS_FORWARD, status));
-        status = U_ZERO_ERROR;
-        normalizer_ = icu::Normalizer2::getNFKCCasefoldInstance(status);
+        normalizer_ = SharedNormalizer();
     }
 
     std::u32string FoldToCodePoints(std::string_view utf8) {

@@ -74,7 +74,10 @@ Result<std::unique_ptr<Transaction>> GroupCommitWriter::Begin() {
         std::lock_guard lock(state_mutex_);
         ++waiting_;
     }
-    const bool got = turn_.try_lock_for(std::chrono::milliseconds(busy_timeout_ms_));
+    // Until a system_clock time rather than for a duration: libstdc++ waits for a duration with
+    // pthread_mutex_clocklock, which ThreadSanitizer does not intercept, so `make sanitize` saw
+    // every turn's unlock as the unlock of an unlocked mutex (google/sanitizers#1620).
+    const bool got = turn_.try_lock_until(std::chrono::system_clock::now() + std::chrono::milliseconds(busy_timeout_ms_));
     {
         std::lock_guard lock(state_mutex_);
         --waiting_;
