@@ -847,12 +847,15 @@ function report(result, { jsonPath, logPath, shutdown, server }) {
       `${total.all.n} requests, ${total.all.c5xx} 5xx, ${total.all.net} network errors, ${total.all.c4xx} 4xx, ${total.shed} shed`);
     if (growthPct > GROWTH_WARNING_PCT) console.log(`WARNING: RSS grew ${growthPct.toFixed(1)} % (more than ${GROWTH_WARNING_PCT} %) after warm-up`);
     if (last.fds - base.fds > 20) console.log(`WARNING: open descriptors grew from ${base.fds} to ${last.fds}`);
-    if (server.backend === 'sqlite' && anonMb > 0 && verdict.db_base_mb !== null) {
-      // Measured while writing this bench: checkouts alone grow anonymous memory as fast as the
-      // database, then it stays flat at about +70 MB once the database passes ~70 MB.
-      console.log(`note: on SQLite the writer connection caches up to 64 MiB of pages (cache_size=-65536, no mmap; ` +
-        `src/storage/sqlite_database.cpp), at most the whole database (${verdict.db_last_mb.toFixed(1)} MB at the end, ` +
-        `${signed(verdict.db_last_mb - verdict.db_base_mb)} MB during the run): up to that much of the growth can be this cache filling.`);
+    if (Number.isFinite(last.heap_kb) && Number.isFinite(base.heap_kb)) {
+      // Where anonymous growth went: live allocations (a leak or data that grows), freed memory
+      // the allocator keeps in its arenas (fragmentation), or SQLite's caches (bounded).
+      verdict.heap_live_growth_mb = (last.heap_kb - base.heap_kb) / 1024;
+      verdict.heap_free_growth_mb = (last.heap_free_kb - base.heap_free_kb) / 1024;
+      verdict.sqlite_growth_mb = (last.sqlite_kb - base.sqlite_kb) / 1024;
+      console.log(`heap: live ${mb(base.heap_kb)} → ${mb(last.heap_kb)} MB (${signed(verdict.heap_live_growth_mb)}), ` +
+        `held free by the allocator ${mb(base.heap_free_kb)} → ${mb(last.heap_free_kb)} MB (${signed(verdict.heap_free_growth_mb)}), ` +
+        `of the live bytes SQLite's ${mb(base.sqlite_kb)} → ${mb(last.sqlite_kb)} MB (${signed(verdict.sqlite_growth_mb)})`);
     }
   } else {
     console.log('verdict: the run was too short to compare two minutes (give --minutes 2 or more)');
