@@ -21,6 +21,7 @@
 #include "app/demo_sales.hpp"
 #include "app/demo_service.hpp"
 #include "app/wiring.hpp"
+#include "common/heap_trimmer.hpp"
 #include "loyalty/routes.hpp"
 #include "common/messages.hpp"
 #include "http/server.hpp"
@@ -188,6 +189,7 @@ int Serve(const CommonOptions& o, http::ServerOptions server_options, const std:
     http::Server server(server_options, router, services, site);
     scheduler.Start(job_interval > 0 ? std::chrono::milliseconds(200) : std::chrono::milliseconds(5000));
     spdlog::info("storecrm serving {} on http://{}:{}", db->Describe(), server_options.address, server_options.port);
+    const HeapTrimmer trimmer(std::chrono::seconds(60));
     const bool served = server.Run();
     ops::StopImports();
     scheduler.Stop();
