@@ -118,10 +118,9 @@ Result<Response> Run(const Route& route, Services& services, Request& request, L
     } else if (route.prepare) {
         STORECRM_TRY(route.prepare(context));
     }
-    const bool wants_file = request.method == "GET" && StartListExport(request);
     auto result = route.handler(context);
     if (!result.ok()) return result;
-    if (wants_file && IsListPage(*result)) {
+    if (request.method == "GET" && WantsListExport(request, *result)) {
         const std::string caller = std::string(context.principal.KindName()) + ":" + std::to_string(context.principal.id);
         if (!ExportLimiter().Allow(caller)) return Coded(ErrorCode::kRateLimited, "error.rate_limited");
         result = ExportList(route, context, request, std::move(result).value());

@@ -59,15 +59,9 @@ std::string FileName(const std::string& pattern) {
 
 }  // namespace
 
-bool StartListExport(Request& request) {
+bool WantsListExport(const Request& request, const Response& first) {
     auto format = request.QueryParam("format");
     if (!format || (*format != "csv" && *format != "xlsx")) return false;
-    std::erase_if(request.query, [](const auto& p) { return p.first == "cursor"; });
-    SetQuery(request, "limit", "200");
-    return true;
-}
-
-bool IsListPage(const Response& first) {
     return first.status == 200 && first.content_type.rfind("application/json", 0) == 0 &&
            first.body.find("\"next_cursor\"") != std::string::npos;
 }
@@ -77,6 +71,15 @@ Result<Response> ExportList(const Route& route, RequestContext& context, Request
     std::vector<std::string> columns;
     std::map<std::string, size_t> column_index;
     std::vector<std::vector<std::pair<std::string, std::string>>> records;
+    // A cursor never changes with the page size, so the caller's first page is the file's first
+    // page; only a request that started mid-list starts again from the top.
+    SetQuery(request, "limit", "200");
+    if (request.QueryParam("cursor")) {
+        std::erase_if(request.query, [](const auto& p) { return p.first == "cursor"; });
+        auto start = route.handler(context);
+        if (!start.ok()) return start;
+        first = std::move(start).value();
+    }
     Response page = std::move(first);
     for (;;) {
         auto body = json::parse(page.body, nullptr, false);

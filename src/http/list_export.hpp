@@ -11,14 +11,13 @@ namespace storecrm::http {
 
 inline constexpr int64_t kMaxExportRows = 100000;
 
-// True when the request asks for a file (?format=csv|xlsx); then it also restarts the list at its
-// first page, 200 rows a page, before the handler runs for the first time.
-bool StartListExport(Request& request);
+// True when the request asks for a file (?format=csv|xlsx) and `first` (the handler's answer) is
+// a JSON list page. Only then is the query touched: report routes answer files themselves, and
+// their `limit` may mean a top N rather than a page size.
+bool WantsListExport(const Request& request, const Response& first);
 
-// True when `first` (the handler's answer to a request StartListExport accepted) is a JSON page.
-bool IsListPage(const Response& first);
-
-// Runs the rest of the pages after `first`, audits the export and builds the file.
+// Builds the file from `first` and the pages after it (200 rows a page), audits the export. The
+// handler runs again for the first page only when the caller's request started mid-list.
 Result<Response> ExportList(const Route& route, RequestContext& context, Request& request, Response first);
 
 }  // namespace storecrm::http

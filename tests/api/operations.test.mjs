@@ -255,6 +255,10 @@ test('any list downloads as CSV or Excel with formula-like cells defused, and ea
   const tagCount = (await admin.get('/api/v1/tags?limit=1')).body.total;
   const tags = await admin.get('/api/v1/tags?format=csv&limit=5');
   assert.equal(tags.text.trim().split('\r\n').length - 1, tagCount);
+  // A file asked for mid-list still holds the whole list.
+  const cursor = (await admin.get('/api/v1/tags?limit=5')).body.next_cursor;
+  const fromMiddle = await admin.get(`/api/v1/tags?format=csv&cursor=${encodeURIComponent(cursor)}`);
+  assert.equal(fromMiddle.text.trim().split('\r\n').length - 1, tagCount);
   const timeline = await admin.get(`/api/v1/members/${m.body.id}/history?format=csv`);
   assert.equal(timeline.status, 200);
   assert.ok(timeline.text.includes(`"'${csvInjection}"`), timeline.text.slice(0, 400));
