@@ -751,12 +751,12 @@ function minuteRows() {
 
 // Least-squares slope of RSS after warm-up, MB per hour: less sensitive to one noisy sample
 // than the two end points.
-function rssTrend(fromS) {
-  const pts = samples.filter((s) => s.t_s >= fromS && s.rss_kb !== null);
+function rssTrend(fromS, key = 'rss_kb') {
+  const pts = samples.filter((s) => s.t_s >= fromS && s[key] !== null);
   if (pts.length < 3) return null;
   const mx = pts.reduce((a, s) => a + s.t_s, 0) / pts.length;
-  const my = pts.reduce((a, s) => a + s.rss_kb, 0) / pts.length;
-  const num = pts.reduce((a, s) => a + (s.t_s - mx) * (s.rss_kb - my), 0);
+  const my = pts.reduce((a, s) => a + s[key], 0) / pts.length;
+  const num = pts.reduce((a, s) => a + (s.t_s - mx) * (s[key] - my), 0);
   const den = pts.reduce((a, s) => a + (s.t_s - mx) ** 2, 0);
   return den ? (num / den) * 3600 / 1024 : null;
 }
@@ -834,9 +834,11 @@ function report(result, { jsonPath, logPath, shutdown, server }) {
     const growthPct = (100 * (last.rss_kb - base.rss_kb)) / base.rss_kb;
     const trend = rssTrend(base.t_s);
     const anonMb = (last.anon_kb - base.anon_kb) / 1024;
+    const anonPct = (100 * (last.anon_kb - base.anon_kb)) / base.anon_kb;
+    const anonTrend = rssTrend(base.t_s, 'anon_kb');
     const dbMb = (r) => (r.db_bytes === null ? null : (r.db_bytes + (r.wal_bytes || 0)) / 1048576);
     verdict = { base_minute: baseMinute, last_minute: last.minute, rss_base_mb: base.rss_kb / 1024, rss_last_mb: last.rss_kb / 1024,
-      growth_mb: growthMb, growth_pct: growthPct, anon_growth_mb: anonMb, hwm_last_mb: last.hwm_kb / 1024, fds_base: base.fds, fds_last: last.fds,
+      growth_mb: growthMb, growth_pct: growthPct, anon_growth_mb: anonMb, anon_growth_pct: anonPct, anon_trend_mb_per_hour: anonTrend, hwm_last_mb: last.hwm_kb / 1024, fds_base: base.fds, fds_last: last.fds,
       threads_base: base.threads, threads_last: last.threads, rss_trend_mb_per_hour: trend, db_base_mb: dbMb(base), db_last_mb: dbMb(last) };
     const signed = (v) => `${v >= 0 ? '+' : ''}${v.toFixed(1)}`;
     console.log(`verdict: memory growth ${signed(growthMb)} MB (${signed(growthPct)} %): ` +
@@ -845,7 +847,11 @@ function report(result, { jsonPath, logPath, shutdown, server }) {
       `fds ${base.fds} → ${last.fds}; threads ${base.threads} → ${last.threads}; ` +
       `${verdict.db_base_mb === null ? '' : `database ${verdict.db_base_mb.toFixed(1)} → ${verdict.db_last_mb.toFixed(1)} MB; `}` +
       `${total.all.n} requests, ${total.all.c5xx} 5xx, ${total.all.net} network errors, ${total.all.c4xx} 4xx, ${total.shed} shed`);
-    if (growthPct > GROWTH_WARNING_PCT) console.log(`WARNING: RSS grew ${growthPct.toFixed(1)} % (more than ${GROWTH_WARNING_PCT} %) after warm-up`);
+    // Anonymous memory is what a leak grows; the rest of RSS is file pages — on SQLite mostly the
+    // memory-mapped database, which grows with the data and the kernel can drop at will.
+    console.log(`anonymous memory: ${mb(base.anon_kb)} → ${mb(last.anon_kb)} MB (${signed(anonPct)} %` +
+      `${anonTrend === null ? '' : `, trend ${signed(anonTrend)} MB/h`})`);
+    if (anonPct > GROWTH_WARNING_PCT) console.log(`WARNING: anonymous memory grew ${anonPct.toFixed(1)} % (more than ${GROWTH_WARNING_PCT} %) after warm-up`);
     if (last.fds - base.fds > 20) console.log(`WARNING: open descriptors grew from ${base.fds} to ${last.fds}`);
     if (Number.isFinite(last.heap_kb) && Number.isFinite(base.heap_kb)) {
       // Where anonymous growth went: live allocations (a leak or data that grows), freed memory
