@@ -10,6 +10,7 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
+#include <list>
 #include <mutex>
 #include <unordered_map>
 
@@ -42,7 +43,7 @@ class SqliteConnection final : public Connection {
 public:
     explicit SqliteConnection(sqlite3* db) : db_(db) {}
     ~SqliteConnection() override {
-        for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+        for (auto& [sql, cached] : statements_) sqlite3_finalize(cached.stmt);
         sqlite3_close_v2(db_);
     }
 
@@ -118,20 +119,29 @@ private:
         }
     };
 
+    // Statements are kept per connection, the least recently used dropped past kStatementCache:
+    // every one of ~20 pooled connections meets, over hours, every query the app has (reports
+    // compile to tens of KB each), and a cache cleared only at 512 kept the soak's SQLite memory
+    // climbing for its whole half hour. A query runs to completion before the next is prepared,
+    // so an evicted statement is never in use.
     Result<sqlite3_stmt*> Prepare(std::string_view sql) {
         std::string key(sql);
-        auto it = statements_.find(key);
-        if (it != statements_.end()) return it->second;
+        if (auto it = statements_.find(key); it != statements_.end()) {
+            recency_.splice(recency_.begin(), recency_, it->second.use);
+            return it->second.stmt;
+        }
         sqlite3_stmt* stmt = nullptr;
         int rc = sqlite3_prepare_v3(db_, key.data(), static_cast<int>(key.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
                                     nullptr);
         if (rc != SQLITE_OK) return SqliteError(db_, rc, "prepare [" + key + "]");
-        // Dynamic SQL (search filters) varies; cap the cache so it cannot grow without bound.
-        if (statements_.size() > 512) {
-            for (auto& [k, s] : statements_) sqlite3_finalize(s);
-            statements_.clear();
+        if (statements_.size() >= kStatementCache) {
+            auto oldest = statements_.find(recency_.back());
+            sqlite3_finalize(oldest->second.stmt);
+            statements_.erase(oldest);
+            recency_.pop_back();
         }
-        statements_.emplace(std::move(key), stmt);
+        recency_.push_front(key);
+        statements_.emplace(std::move(key), CachedStatement{stmt, recency_.begin()});
         return stmt;
     }
 
@@ -174,8 +184,14 @@ private:
         }
     }
 
+    static constexpr size_t kStatementCache = 128;
+    struct CachedStatement {
+        sqlite3_stmt* stmt;
+        std::list<std::string>::iterator use;  // its place in recency_
+    };
     sqlite3* db_;
-    std::unordered_map<std::string, sqlite3_stmt*> statements_;
+    std::list<std::string> recency_;  // SQL texts, most recently used first
+    std::unordered_map<std::string, CachedStatement> statements_;
 };
 
 class SqliteDatabase final : public Database {
