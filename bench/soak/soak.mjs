@@ -849,9 +849,18 @@ function report(result, { jsonPath, logPath, shutdown, server }) {
       `${total.all.n} requests, ${total.all.c5xx} 5xx, ${total.all.net} network errors, ${total.all.c4xx} 4xx, ${total.shed} shed`);
     // Anonymous memory is what a leak grows; the rest of RSS is file pages — on SQLite mostly the
     // memory-mapped database, which grows with the data and the kernel can drop at will.
+    // A leak raises the floor; an export or report in flight only makes a spike the next trim
+    // takes back. Compare the lowest sample of the first five minutes after warm-up with the
+    // lowest of the last five.
+    const floor = (from, to) => Math.min(...samples.filter((x) => x.t_s >= from && x.t_s <= to && x.anon_kb).map((x) => x.anon_kb));
+    const early = floor(base.t_s - 60, base.t_s + 240);
+    const late = floor(last.t_s - 300, last.t_s);
+    const floorPct = (100 * (late - early)) / early;
+    verdict.anon_floor_early_mb = early / 1024;
+    verdict.anon_floor_late_mb = late / 1024;
     console.log(`anonymous memory: ${mb(base.anon_kb)} → ${mb(last.anon_kb)} MB (${signed(anonPct)} %` +
-      `${anonTrend === null ? '' : `, trend ${signed(anonTrend)} MB/h`})`);
-    if (anonPct > GROWTH_WARNING_PCT) console.log(`WARNING: anonymous memory grew ${anonPct.toFixed(1)} % (more than ${GROWTH_WARNING_PCT} %) after warm-up`);
+      `${anonTrend === null ? '' : `, trend ${signed(anonTrend)} MB/h`}); its floor ${mb(early)} → ${mb(late)} MB (${signed(floorPct)} %)`);
+    if (floorPct > GROWTH_WARNING_PCT) console.log(`WARNING: the floor of anonymous memory rose ${floorPct.toFixed(1)} % (more than ${GROWTH_WARNING_PCT} %) after warm-up`);
     if (last.fds - base.fds > 20) console.log(`WARNING: open descriptors grew from ${base.fds} to ${last.fds}`);
     if (Number.isFinite(last.heap_kb) && Number.isFinite(base.heap_kb)) {
       // Where anonymous growth went: live allocations (a leak or data that grows), freed memory
