@@ -438,7 +438,9 @@ test('key rotation refuses a master key from the environment and says a key file
 test('public pages are rate-limited per address', async () => {
   const c = server.client({ lang: 'en' });
   let limited = null;
-  for (let i = 0; i < 320 && !limited; i++) {
+  // The budget is 300 per address in fixed one-minute windows: if a window turns during the
+  // loop, the refusal comes 300 requests after the turn, so allow up to two windows' worth.
+  for (let i = 0; i < 640 && !limited; i++) {
     const r = await c.get('/api/v1/public/unsubscribe/not-a-token');
     if (r.status === 429) limited = { i, r };
   }
