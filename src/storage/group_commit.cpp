@@ -28,11 +28,12 @@ public:
         if (ended_) return Error::Internal("commit after the end of the transaction");
         ended_ = true;
         if (savepoint_) {
-            auto released = writer_.connection_->ExecScript("RELEASE member");
+            // Exec, not ExecScript: a prepared statement, not compiled again for every turn.
+            auto released = writer_.connection_->Exec("RELEASE member", {});
             if (!released.ok()) {
                 (void)writer_.connection_->ExecScript("ROLLBACK TO member; RELEASE member");
                 (void)writer_.EndTurn(false);
-                return released;
+                return released.take_error();
             }
         }
         return writer_.EndTurn(true);
@@ -94,7 +95,7 @@ Result<std::unique_ptr<Transaction>> GroupCommitWriter::Begin() {
         open_ = true;
         ++group_;
         group_members_ = 0;
-    } else if (auto s = connection_->ExecScript("SAVEPOINT member"); !s.ok()) {
+    } else if (auto s = connection_->Exec("SAVEPOINT member", {}); !s.ok()) {
         (void)EndTurn(false);
         return s.take_error();
     }

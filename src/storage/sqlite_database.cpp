@@ -125,11 +125,12 @@ private:
     // climbing for its whole half hour. A query runs to completion before the next is prepared,
     // so an evicted statement is never in use.
     Result<sqlite3_stmt*> Prepare(std::string_view sql) {
-        std::string key(sql);
-        if (auto it = statements_.find(key); it != statements_.end()) {
+        // Looked up by the view: a cache hit (nearly every statement) allocates nothing.
+        if (auto it = statements_.find(sql); it != statements_.end()) {
             recency_.splice(recency_.begin(), recency_, it->second.use);
             return it->second.stmt;
         }
+        std::string key(sql);
         sqlite3_stmt* stmt = nullptr;
         int rc = sqlite3_prepare_v3(db_, key.data(), static_cast<int>(key.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
                                     nullptr);
@@ -145,6 +146,8 @@ private:
         return stmt;
     }
 
+    // SQLITE_STATIC: the caller's params outlive the statement's run (StatementReset clears the
+    // bindings before Query or Exec returns), so SQLite need not copy every text and blob.
     Status Bind(sqlite3_stmt* stmt, const Params& params) {
         for (size_t i = 0; i < params.size(); ++i) {
             int index = static_cast<int>(i + 1);
@@ -158,9 +161,9 @@ private:
                     } else if constexpr (std::is_same_v<T, double>) {
                         return sqlite3_bind_double(stmt, index, v);
                     } else if constexpr (std::is_same_v<T, std::string>) {
-                        return sqlite3_bind_text64(stmt, index, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+                        return sqlite3_bind_text64(stmt, index, v.data(), v.size(), SQLITE_STATIC, SQLITE_UTF8);
                     } else {
-                        return sqlite3_bind_blob64(stmt, index, v.bytes.data(), v.bytes.size(), SQLITE_TRANSIENT);
+                        return sqlite3_bind_blob64(stmt, index, v.bytes.data(), v.bytes.size(), SQLITE_STATIC);
                     }
                 },
                 params[i].data());
@@ -191,7 +194,11 @@ private:
     };
     sqlite3* db_;
     std::list<std::string> recency_;  // SQL texts, most recently used first
-    std::unordered_map<std::string, CachedStatement> statements_;
+    struct SqlHash {
+        using is_transparent = void;
+        size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+    };
+    std::unordered_map<std::string, CachedStatement, SqlHash, std::equal_to<>> statements_;
 };
 
 class SqliteDatabase final : public Database {
