@@ -145,33 +145,44 @@ std::unique_ptr<Channel> MakeSmtpChannel(const SmtpConfig& config) { return std:
 std::unique_ptr<Channel> MakeSmsGateway(const SmsGatewayConfig& config) { return std::make_unique<SmsGateway>(config); }
 std::unique_ptr<Channel> MakeWechatAdapter() { return std::make_unique<WechatAdapter>(); }
 
-std::string SignatureHeader(const std::string& secret, int64_t unix_time, const std::string& body) {
-    return "t=" + std::to_string(unix_time) + ",v1=" + HmacHex(secret, std::to_string(unix_time) + "." + body);
+std::string SignatureHeader(const std::string& secret, int64_t unix_time, const std::string& body,
+                            const std::string& previous_secret) {
+    const std::string signed_text = std::to_string(unix_time) + "." + body;
+    std::string header = "t=" + std::to_string(unix_time) + ",v1=" + HmacHex(secret, signed_text);
+    if (!previous_secret.empty()) header += ",v1=" + HmacHex(previous_secret, signed_text);
+    return header;
 }
 
 bool CheckSignatureHeader(const std::string& secret, const std::string& header, const std::string& body, int64_t now,
                           int64_t tolerance_seconds) {
-    const auto t = header.find("t="), v = header.find(",v1=");
-    if (t != 0 || v == std::string::npos) return false;
+    const auto v = header.find(",v1=");
+    if (header.rfind("t=", 0) != 0 || v == std::string::npos) return false;
     int64_t at = 0;
     try {
-        at = std::stoll(header.substr(2, v - 2));
+        size_t used = 0;
+        at = std::stoll(header.substr(2, v - 2), &used);
+        if (used != v - 2) return false;
     } catch (...) {
         return false;
     }
     if (at < now - tolerance_seconds || at > now + tolerance_seconds) return false;
     const std::string expected = HmacHex(secret, std::to_string(at) + "." + body);
-    const std::string given = header.substr(v + 4);
-    return given.size() == expected.size() && sodium_memcmp(given.data(), expected.data(), given.size()) == 0;
+    for (size_t from = v; from != std::string::npos;) {
+        const size_t start = from + 4, next = header.find(",v1=", start);
+        const std::string given = header.substr(start, next == std::string::npos ? std::string::npos : next - start);
+        if (given.size() == expected.size() && sodium_memcmp(given.data(), expected.data(), given.size()) == 0) return true;
+        from = next;
+    }
+    return false;
 }
 
 SendResult PostSigned(const std::string& url, const std::string& secret, const std::string& idempotency_key,
-                      const std::string& body) {
+                      const std::string& body, const std::string& previous_secret) {
     CURL* curl = NewHandle();
     curl_slist* headers = nullptr;
     headers = curl_slist_append(headers, "Content-Type: application/json");
     headers = curl_slist_append(headers, ("Idempotency-Key: " + idempotency_key).c_str());
-    headers = curl_slist_append(headers, ("X-Storecrm-Signature: " + SignatureHeader(secret, std::time(nullptr), body)).c_str());
+    headers = curl_slist_append(headers, ("X-Storecrm-Signature: " + SignatureHeader(secret, std::time(nullptr), body, previous_secret)).c_str());
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());

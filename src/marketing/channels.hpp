@@ -41,13 +41,17 @@ std::unique_ptr<Channel> MakeSmsGateway(const SmsGatewayConfig& config);
 // Answers "no provider configured" (not retried): WeChat needs an official account.
 std::unique_ptr<Channel> MakeWechatAdapter();
 
-// "X-Storecrm-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<unix>.<body>")>".
-std::string SignatureHeader(const std::string& secret, int64_t unix_time, const std::string& body);
+// "X-Storecrm-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<unix>.<body>")>". While a
+// rotated secret is still honoured, a second ",v1=" carries the signature with the previous one
+// (as Stripe does), so a receiver on either secret accepts the delivery.
+std::string SignatureHeader(const std::string& secret, int64_t unix_time, const std::string& body,
+                            const std::string& previous_secret = "");
+// True when any v1 of the header is the body's signature with `secret`, made within the tolerance.
 bool CheckSignatureHeader(const std::string& secret, const std::string& header, const std::string& body, int64_t now,
                           int64_t tolerance_seconds = 300);
 
 // A signed JSON POST (SMS gateway, webhooks) with Idempotency-Key; 10 s timeout.
 SendResult PostSigned(const std::string& url, const std::string& secret, const std::string& idempotency_key,
-                      const std::string& body);
+                      const std::string& body, const std::string& previous_secret = "");
 
 }  // namespace storecrm::marketing

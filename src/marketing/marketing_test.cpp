@@ -159,5 +159,15 @@ TEST(Signatures, RoundTripAndRejectTamperingAndStaleness) {
               "t=1700000000,v1=1cdd0650c8be1cb0974b1788d458b1e781206cfef59b85faafc582d2e182c57e");
 }
 
+TEST(Signatures, DuringARotationEitherSecretVerifies) {
+    const std::string body = R"({"id":"evt_1"})";
+    const std::string header = SignatureHeader("new", 1700000000, body, "old");
+    EXPECT_EQ(header.rfind(SignatureHeader("new", 1700000000, body), 0), 0u) << "the new secret's signature comes first";
+    EXPECT_TRUE(CheckSignatureHeader("new", header, body, 1700000000));
+    EXPECT_TRUE(CheckSignatureHeader("old", header, body, 1700000000));
+    EXPECT_FALSE(CheckSignatureHeader("other", header, body, 1700000000));
+    EXPECT_FALSE(CheckSignatureHeader("new", "t=1700000000x,v1=" + header.substr(header.find("v1=") + 3), body, 1700000000));
+}
+
 }  // namespace
 }  // namespace storecrm::marketing

@@ -1,5 +1,5 @@
-// /webhooks: subscriptions (the signing secret is shown once, at creation), their delivery log,
-// and a test event.
+// /webhooks: subscriptions (the signing secret is shown once, at creation and at each rotation),
+// their delivery log, and a test event.
 #include <nlohmann/json.hpp>
 
 #include "common/clock.hpp"
@@ -19,7 +19,12 @@ using nlohmann::json;
 constexpr const char* kHookSelect =
     "SELECT w.id, w.url, w.events, w.description, w.enabled, w.created_at, w.updated_at, w.version, "
     "(SELECT COUNT(*) FROM webhook_deliveries d WHERE d.webhook_id = w.id AND d.status = 'failed'), "
-    "(SELECT MAX(d.delivered_at) FROM webhook_deliveries d WHERE d.webhook_id = w.id) FROM webhooks w";
+    "(SELECT MAX(d.delivered_at) FROM webhook_deliveries d WHERE d.webhook_id = w.id), w.previous_secret_until "
+    "FROM webhooks w";
+
+// A rotation keeps the replaced secret signing for a day unless told otherwise; a week at most.
+constexpr int64_t kDefaultKeepHours = 24;
+constexpr int64_t kMaxKeepHours = 168;
 
 json HookJson(const storage::Row& r) {
     return {{"id", r.Int(0)},
@@ -31,8 +36,13 @@ json HookJson(const storage::Row& r) {
             {"updated_at", FormatIsoUtc(r.Int(6))},
             {"version", r.Int(7)},
             {"failed_deliveries", r.Int(8)},
-            {"last_delivered_at", r.IsNull(9) ? json(nullptr) : json(FormatIsoUtc(r.Int(9)))}};
+            {"last_delivered_at", r.IsNull(9) ? json(nullptr) : json(FormatIsoUtc(r.Int(9)))},
+            // Until then deliveries carry a second signature made with the replaced secret.
+            {"previous_secret_expires_at",
+             !r.IsNull(10) && r.Int(10) > NowUnix() ? json(FormatIsoUtc(r.Int(10))) : json(nullptr)}};
 }
+
+std::string NewSecret() { return "whsec_" + security::RandomToken(24); }
 
 Result<json> LoadHook(RequestContext& ctx, int64_t id) {
     auto row = ctx.tx.QueryOne(std::string(kHookSelect) + " WHERE w.id = ?", {id});
@@ -76,7 +86,7 @@ Result<http::Response> CreateHook(RequestContext& ctx) {
     if (!body.ok()) return body.take_error();
     json h = {{"description", ""}, {"enabled", true}};
     STORECRM_TRY(ReadHook(*body, true, h));
-    const std::string secret = "whsec_" + security::RandomToken(24);
+    const std::string secret = NewSecret();
     const int64_t now = NowUnix();
     auto row = ctx.tx.QueryOne(
         "INSERT INTO webhooks (url, events, secret_enc, description, enabled, created_by, created_at, updated_at) VALUES (?, "
@@ -110,6 +120,41 @@ Result<http::Response> UpdateHook(RequestContext& ctx) {
     STORECRM_TRY(ctx.Audit({"webhook.update", "webhook", std::to_string(*id), h["url"].get<std::string>()}));
     auto saved = LoadHook(ctx, *id);
     if (!saved.ok()) return saved.take_error();
+    return http::JsonOk(*saved);
+}
+
+// A new signing secret, shown in this answer only. The replaced one keeps signing beside it for
+// keep_previous_hours (0 = refused at once, e.g. after a leak) so receivers can switch over; a
+// second rotation within that time drops the oldest.
+Result<http::Response> RotateSecret(RequestContext& ctx) {
+    auto id = ctx.PathId();
+    if (!id.ok()) return id.take_error();
+    auto current = LoadHook(ctx, *id);
+    if (!current.ok()) return current.take_error();
+    int64_t keep_hours = kDefaultKeepHours;
+    if (!ctx.request.body.empty()) {
+        auto body = http::BodyReader::Parse(ctx.request);
+        if (!body.ok()) return body.take_error();
+        if (auto v = body->Int("keep_previous_hours", false, 0, kMaxKeepHours)) keep_hours = *v;
+        STORECRM_TRY(body->Finish());
+    }
+    auto old = ctx.tx.QueryOne("SELECT secret_enc FROM webhooks WHERE id = ?", {*id});
+    if (!old.ok()) return old.take_error();
+    const std::string secret = NewSecret();
+    const int64_t now = NowUnix();
+    storage::Value previous, until;
+    if (keep_hours > 0) {
+        previous = storage::Value(storage::Blob{(**old).BlobBytes(0)});
+        until = storage::Value(now + keep_hours * 3600);
+    }
+    STORECRM_TRY(ctx.tx.Exec("UPDATE webhooks SET secret_enc = ?, previous_secret_enc = ?, previous_secret_until = ?, "
+                             "updated_at = ?, version = version + 1 WHERE id = ?",
+                             {storage::Blob{ctx.services.vault->Encrypt(secret)}, previous, until, now, *id}));
+    STORECRM_TRY(ctx.Audit({"webhook.rotate_secret", "webhook", std::to_string(*id),
+                            json{{"url", (*current)["url"]}, {"keep_previous_hours", keep_hours}}.dump()}));
+    auto saved = LoadHook(ctx, *id);
+    if (!saved.ok()) return saved.take_error();
+    (*saved)["secret"] = secret;  // shown this once
     return http::JsonOk(*saved);
 }
 
@@ -184,6 +229,11 @@ void RegisterWebhookRoutes(http::Router& router) {
                 .tag = "webhooks", .summary = "Change a subscription", .handler = UpdateHook});
     router.Add({.method = "DELETE", .pattern = "/api/v1/webhooks/{id}", .permission = p, .tx = TxMode::kWrite,
                 .tag = "webhooks", .summary = "Remove a subscription and its log", .handler = DeleteHook});
+    router.Add({.method = "POST", .pattern = "/api/v1/webhooks/{id}/rotate-secret", .permission = p,
+                .tx = TxMode::kWrite, .tag = "webhooks",
+                .summary = "Replace the signing secret (the new one is in this answer only; the old one keeps "
+                           "signing for keep_previous_hours, default 24)",
+                .handler = RotateSecret});
     router.Add({.method = "GET", .pattern = "/api/v1/webhooks/{id}/deliveries", .permission = p, .tag = "webhooks",
                 .summary = "The delivery log", .handler = Deliveries});
     router.Add({.method = "POST", .pattern = "/api/v1/webhooks/{id}/test", .permission = p, .tx = TxMode::kWrite,

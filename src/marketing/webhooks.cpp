@@ -69,6 +69,7 @@ struct Due {
     int64_t id, webhook_id, event_id;
     std::string url, secret, body;
     int attempts;
+    std::string previous_secret;  // a rotated secret still honoured, or empty
 };
 
 Result<std::vector<Due>> ClaimDeliveries(Services& services, int64_t now) {
@@ -83,16 +84,18 @@ Result<std::vector<Due>> ClaimDeliveries(Services& services, int64_t now) {
     std::vector<Due> out;
     for (const auto& c : *claimed) {
         auto row = (*tx)->QueryOne(
-            "SELECT d.id, d.webhook_id, d.event_id, w.url, w.secret_enc, e.type, e.payload, e.at, d.attempts FROM "
+            "SELECT d.id, d.webhook_id, d.event_id, w.url, w.secret_enc, e.type, e.payload, e.at, d.attempts, "
+            "CASE WHEN w.previous_secret_until > ? THEN w.previous_secret_enc END FROM "
             "webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id JOIN domain_events e ON e.id = d.event_id WHERE d.id = ?",
-            {c.Int(0)});
+            {now, c.Int(0)});
         if (!row.ok()) return row.take_error();
         if (!row->has_value()) continue;
         const auto& r = **row;
         json body = {{"id", "evt_" + std::to_string(r.Int(2))}, {"type", r.Text(5)}, {"created_at", FormatIsoUtc(r.Int(7))},
                      {"data", json::parse(r.Text(6), nullptr, false)}};
         out.push_back({r.Int(0), r.Int(1), r.Int(2), r.Text(3), services.vault->Decrypt(r.BlobBytes(4)).value_or(""),
-                       body.dump(), static_cast<int>(r.Int(8))});
+                       body.dump(), static_cast<int>(r.Int(8)),
+                       r.IsNull(9) ? std::string() : services.vault->Decrypt(r.BlobBytes(9)).value_or("")});
     }
     STORECRM_TRY((*tx)->Commit());
     return out;
@@ -119,7 +122,7 @@ Result<WebhookOutcome> RunWebhooks(Services& services, int64_t budget_seconds) {
         if (due->empty()) break;
         std::vector<std::pair<const Due*, SendResult>> results;
         for (const auto& d : *due) {
-            results.emplace_back(&d, PostSigned(d.url, d.secret, "evt_" + std::to_string(d.event_id), d.body));
+            results.emplace_back(&d, PostSigned(d.url, d.secret, "evt_" + std::to_string(d.event_id), d.body, d.previous_secret));
         }
         auto tx = services.db->Begin(storage::TxMode::kWrite);
         if (!tx.ok()) return tx.take_error();

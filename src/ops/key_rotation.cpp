@@ -25,6 +25,7 @@ const std::vector<EncryptedColumn>& EncryptedColumns() {
         {"member_history", "id", "new_enc", false},     {"messages", "id", "recipient_enc", false},
         {"webhooks", "id", "secret_enc", false},        {"member_guardians", "member_id", "phone_enc", false},
         {"staff", "id", "totp_secret_enc", true},       {"staff", "id", "totp_pending_enc", true},
+        {"webhooks", "id", "previous_secret_enc", false},
     };
     return columns;
 }

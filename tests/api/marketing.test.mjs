@@ -403,6 +403,70 @@ test('webhooks: signed deliveries of sales and members, retried with back-off, l
   await hook.stop();
 });
 
+// Every v1 signature of an X-Storecrm-Signature header that `secret` made.
+function signedWith(secret, header, body) {
+  const m = /^t=(\d+)((?:,v1=[0-9a-f]{64})+)$/.exec(header || '');
+  if (!m) return 0;
+  const mine = createHmac('sha256', secret).update(`${m[1]}.${body}`).digest('hex');
+  return m[2].split(',v1=').filter((v) => v === mine).length;
+}
+
+test('webhooks: a rotated secret signs beside the old one until the old one expires', async () => {
+  const hook = await receiver().start();
+  const created = (await admin.post('/api/v1/webhooks', { url: hook.url, events: ['webhook.test'] })).body;
+  const path = `/api/v1/webhooks/${created.id}`;
+  const deliverTest = async () => {
+    await admin.post(`${path}/test`, {});
+    await runJob('webhooks.deliver');
+    return hook.got[hook.got.length - 1];
+  };
+
+  for (const [body, field] of [[{ keep_previous_hours: 169 }, 'keep_previous_hours'], [{ keep_previous_hours: 'day' }, 'keep_previous_hours'], [{ keep: 1 }, 'keep']]) {
+    const refused = await admin.post(`${path}/rotate-secret`, body);
+    assert.equal(refused.status, 400, JSON.stringify(body));
+    assert.ok(fieldError(refused, field), `${field}: ${refused.text}`);
+  }
+  assert.equal((await admin.get('/api/v1/webhooks')).body.items.find((h) => h.id === created.id).version, created.version,
+    'a refused rotation changes nothing');
+  assert.equal((await marketer.post(`${path}/rotate-secret`, {})).status, 403);
+
+  const now = Date.parse((await admin.get('/api/v1/todos')).body.now);
+  const rotated = await admin.post(`${path}/rotate-secret`, {});
+  assert.equal(rotated.status, 200, rotated.text);
+  assert.match(rotated.body.secret, /^whsec_/);
+  assert.notEqual(rotated.body.secret, created.secret);
+  assert.equal(rotated.body.version, created.version + 1);
+  const expires = Date.parse(rotated.body.previous_secret_expires_at);
+  assert.ok(Math.abs(expires - (now + 24 * 3600000)) < 120000, `the old secret is honoured a day: ${rotated.body.previous_secret_expires_at}`);
+  const listed = (await admin.get('/api/v1/webhooks')).body.items.find((h) => h.id === created.id);
+  assert.equal(listed.secret, undefined, 'the new secret is shown once');
+  assert.equal(listed.previous_secret_expires_at, rotated.body.previous_secret_expires_at);
+
+  let got = await deliverTest();
+  const header = got.headers['x-storecrm-signature'];
+  assert.equal(header.split(',v1=').length, 3, `two signatures during the switch-over: ${header}`);
+  assert.equal(signedWith(rotated.body.secret, header, got.body), 1);
+  assert.equal(signedWith(created.secret, header, got.body), 1);
+
+  await admin.post('/api/v1/test/clock', { advance_seconds: 24 * 3600 + 60 });
+  got = await deliverTest();
+  assert.ok(signatureOk(rotated.body.secret, got.headers['x-storecrm-signature'], got.body), 'one signature, the new secret');
+  assert.equal(signedWith(created.secret, got.headers['x-storecrm-signature'], got.body), 0, 'the old secret no longer signs');
+  assert.equal((await admin.get('/api/v1/webhooks')).body.items.find((h) => h.id === created.id).previous_secret_expires_at, null);
+
+  // After a leak: the replaced secret stops signing at once.
+  const leaked = await admin.post(`${path}/rotate-secret`, { keep_previous_hours: 0 });
+  assert.equal(leaked.body.previous_secret_expires_at, null);
+  got = await deliverTest();
+  assert.ok(signatureOk(leaked.body.secret, got.headers['x-storecrm-signature'], got.body));
+  assert.equal(signedWith(rotated.body.secret, got.headers['x-storecrm-signature'], got.body), 0);
+
+  const audit = (await admin.get('/api/v1/audit?action=webhook.rotate_secret')).body.items;
+  assert.equal(audit.length, 2);
+  assert.equal(audit[0].detail.keep_previous_hours, 0, "newest first");
+  await hook.stop();
+});
+
 test('targets: sales and new members per store with progress', async () => {
   const period = new Date(Date.parse((await admin.get('/api/v1/todos')).body.now) + 8 * 3600000).toISOString().slice(0, 7);
   assert.equal(fieldError(await admin.post('/api/v1/targets', { scope: 'store', subject_id: storeB, metric: 'sales', period: '2026-13', target: 1 }), 'period'),

@@ -4,7 +4,7 @@
 // above the approval threshold waits for a second person (the submitter's own approval is refused
 // with the server's message, a marketer has no approve button, an admin approves); the RFM grid
 // makes a segment whose live count is the API's for the same rules; a new webhook shows its secret
-// once and a test delivery is signed with it; the targets page and the dashboard show the API's
+// once, a test delivery is signed with it and a rotated secret signs beside the old one; the targets page and the dashboard show the API's
 // actual and progress, and a target typed in yuan reaches the API in fen; the member 360 page shows
 // the member's value group; and the campaign pages fit a 390 px phone.
 // Debian's Chromium driven by Playwright against a real storecrm over a demo database.
@@ -366,7 +366,7 @@ test('a class and a cell of the RFM grid make a segment whose live count is the 
   await analyst.context().close();
 });
 
-test('a new webhook shows its secret once, and a test delivery is signed with it', async () => {
+test('a new webhook shows its secret once, a test delivery is signed with it, and a rotation signs with both', async () => {
   const got = [];
   const receiver = createServer((req, res) => {
     let body = '';
@@ -442,6 +442,41 @@ test('a new webhook shows its secret once, and a test delivery is signed with it
       (await page.locator(`[data-test="webhook-delivery"][data-id="${log.find((d) => d.event_id === eventId).id}"] [data-test="webhook-delivery-status"]`).innerText()).trim(),
       '已投递',
     );
+
+    // 更换密钥: a new secret shown once; the old one keeps signing beside it for a day.
+    await page.keyboard.press('Escape');
+    await page.locator('[data-test="webhook-log"]').waitFor({ state: 'hidden' });
+    await page.locator(`[data-test="webhook-rotate-${hook.id}"]`).click();
+    const rotate = page.locator('[data-test="webhook-rotate-dialog"]');
+    await rotate.waitFor();
+    assert.ok(await page.locator('[data-test="webhook-rotate-keep-24"] input').isChecked(), 'a day by default');
+    await Promise.all([
+      page.waitForResponse((r) => new URL(r.url()).pathname === `/api/v1/webhooks/${hook.id}/rotate-secret`),
+      page.locator('[data-test="webhook-rotate-submit"]').click(),
+    ]);
+    await dialog.waitFor();
+    assert.ok((await dialog.innerText()).includes('签名密钥已更换'));
+    const newSecret = await field(page, 'webhook-secret').inputValue();
+    assert.match(newSecret, /^whsec_\S+$/);
+    assert.notEqual(newSecret, secret);
+    const rotated = (await get('/api/v1/webhooks')).items.find((w) => w.id === hook.id);
+    assert.ok(rotated.previous_secret_expires_at, 'the old secret is honoured for a while');
+    assert.ok((await text(page, 'webhook-secret-previous')).includes('旧密钥'));
+    await page.locator('[data-test="webhook-secret-close"]').click();
+    await dialog.waitFor({ state: 'hidden' });
+    await row.locator('[data-test="webhook-previous-secret"]').waitFor();
+    await Promise.all([
+      page.waitForResponse((r) => new URL(r.url()).pathname === `/api/v1/webhooks/${hook.id}/test`),
+      page.locator(`[data-test="webhook-test-${hook.id}"]`).click(),
+    ]);
+    await runJob('webhooks.deliver');
+    const afterRotation = got.filter((g) => JSON.parse(g.body).type === 'webhook.test');
+    assert.equal(afterRotation.length, 2);
+    const last = afterRotation[1];
+    const signed = /^t=(\d+),v1=([0-9a-f]{64}),v1=([0-9a-f]{64})$/.exec(last.headers['x-storecrm-signature']);
+    assert.ok(signed, last.headers['x-storecrm-signature']);
+    assert.equal(createHmac('sha256', newSecret).update(`${signed[1]}.${last.body}`).digest('hex'), signed[2]);
+    assert.equal(createHmac('sha256', secret).update(`${signed[1]}.${last.body}`).digest('hex'), signed[3]);
     await page.context().close();
   } finally {
     await new Promise((r) => receiver.close(r));

@@ -362,6 +362,7 @@ const RECIPES = {
   'POST /api/v1/webhooks': { body: () => ({ url: 'https://example.com/storecrm-hook2', events: ['sale.completed'] }) },
   'PUT /api/v1/webhooks/{id}': { body: (f) => ({ url: 'https://example.com/storecrm-hook3', events: ['*'], version: f.id.version }) },
   'POST /api/v1/webhooks/{id}/test': { fresh: false, body: () => ({}) },
+  'POST /api/v1/webhooks/{id}/rotate-secret': { body: () => ({ keep_previous_hours: 1 }) },
   'GET /api/v1/targets': { query: () => 'period=2026' },
   'POST /api/v1/targets': { body: (f, S) => ({ scope: 'store', subject_id: sid(S), metric: 'new_members', period: '2026', target: 100 }), refs: true },
   // analytics: every report by store

@@ -18,6 +18,8 @@ export interface Webhook {
   version: number
   failed_deliveries: number
   last_delivered_at: string | null
+  /** After a rotation: until then deliveries also carry a signature made with the replaced secret. */
+  previous_secret_expires_at: string | null
 }
 
 export interface WebhookCreated extends Webhook {
@@ -65,6 +67,14 @@ export function deleteWebhook(id: number) {
 
 export function getWebhookDeliveries(id: number, query: PageQuery = {}) {
   return http.get<Page<WebhookDelivery>>(`/webhooks/${id}/deliveries`, { ...query })
+}
+
+/**
+ * A new signing secret (in this answer only). The replaced one keeps signing beside it for
+ * `keepPreviousHours` (0–168; 0 stops it at once, e.g. after a leak).
+ */
+export function rotateWebhookSecret(id: number, keepPreviousHours: number) {
+  return http.post<WebhookCreated>(`/webhooks/${id}/rotate-secret`, { keep_previous_hours: keepPreviousHours })
 }
 
 /** Queues a `webhook.test` event for this subscription (delivered by the next `webhooks.deliver` run). */
