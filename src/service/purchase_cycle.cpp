@@ -32,21 +32,15 @@ std::optional<PurchaseCycle> EstimatePurchaseCycle(std::vector<int64_t> times, i
     return cycle;
 }
 
-Result<MemberCycles> LoadMemberCycles(storage::Transaction& tx, int64_t member_id) {
-    auto rows = tx.Query(
-        "SELECT s.sold_at, p.category_id, COALESCE(c.name, '') FROM sales s JOIN sale_lines l ON l.sale_id = s.id "
-        "JOIN products p ON p.id = l.product_id LEFT JOIN product_categories c ON c.id = p.category_id "
-        "WHERE s.member_id = ? AND s.status <> 'refunded'",
-        {member_id});
-    if (!rows.ok()) return rows.take_error();
+MemberCycles CyclesOf(const std::vector<PurchaseLine>& lines) {
     std::vector<int64_t> all;
     std::map<int64_t, std::pair<std::string, std::vector<int64_t>>> by_category;
-    for (const auto& r : *rows) {
-        all.push_back(r.Int(0));
-        if (!r.IsNull(1)) {
-            auto& entry = by_category[r.Int(1)];
-            entry.first = r.Text(2);
-            entry.second.push_back(r.Int(0));
+    for (const auto& line : lines) {
+        all.push_back(line.sold_at);
+        if (line.category_id) {
+            auto& entry = by_category[*line.category_id];
+            entry.first = line.category_name;
+            entry.second.push_back(line.sold_at);
         }
     }
     auto distinct_days = [](std::vector<int64_t> times) {
@@ -64,6 +58,18 @@ Result<MemberCycles> LoadMemberCycles(storage::Transaction& tx, int64_t member_i
     std::stable_sort(out.categories.begin(), out.categories.end(),
                      [](const CategoryCycle& a, const CategoryCycle& b) { return a.days > b.days; });
     return out;
+}
+
+Result<MemberCycles> LoadMemberCycles(storage::Transaction& tx, int64_t member_id) {
+    auto rows = tx.Query(
+        "SELECT s.sold_at, p.category_id, COALESCE(c.name, '') FROM sales s JOIN sale_lines l ON l.sale_id = s.id "
+        "JOIN products p ON p.id = l.product_id LEFT JOIN product_categories c ON c.id = p.category_id "
+        "WHERE s.member_id = ? AND s.status <> 'refunded'",
+        {member_id});
+    if (!rows.ok()) return rows.take_error();
+    std::vector<PurchaseLine> lines;
+    for (const auto& r : *rows) lines.push_back({r.Int(0), r.OptInt(1), r.Text(2)});
+    return CyclesOf(lines);
 }
 
 }  // namespace storecrm::service

@@ -38,6 +38,16 @@ struct MemberCycles {
     std::vector<CategoryCycle> categories;  // every category bought, most bought first
 };
 
+// One line of a member's sale that was not wholly refunded.
+struct PurchaseLine {
+    int64_t sold_at = 0;
+    std::optional<int64_t> category_id;
+    std::string category_name;
+};
+
+// The member's cycles from their purchase lines, in any order.
+MemberCycles CyclesOf(const std::vector<PurchaseLine>& lines);
+
 // The member's cycles from their sales that were not wholly refunded.
 Result<MemberCycles> LoadMemberCycles(storage::Transaction& tx, int64_t member_id);
 

@@ -1,6 +1,7 @@
 #include "service/reminders.hpp"
 
 #include <functional>
+#include <map>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
@@ -133,27 +134,72 @@ Status MemberDay(StoreRun& run, int64_t member_day, ReminderCounts& counts) {
     return Ok();
 }
 
-Status Cycles(StoreRun& run, ReminderCounts& counts) {
-    auto members = Members(run, "m.purchase_count >= ?", {static_cast<int64_t>(kMinPurchasesForCycle)});
-    if (!members.ok()) return members.take_error();
-    const int64_t horizon = LocalDayStart(run.now, run.timezone, static_cast<int>(kCycleLookaheadDays) + 1);
-    for (const auto& m : *members) {
-        auto cycles = LoadMemberCycles(run.tx, m.member_id);
-        if (!cycles.ok()) return cycles.take_error();
-        auto remind = [&](const PurchaseCycle& c, const std::string& scope, const std::string& what) -> Status {
-            // Due within two days, or just missed (the pass runs daily; a member long past their
-            // cycle is the dormancy reminder's business).
-            if (c.next_due_at >= horizon || c.next_due_at < run.now - kCycleGraceDays * kDay) return Ok();
-            const std::string date = loyalty::LocalDate(c.next_due_at, run.timezone);
-            auto made = Remind(run, m, {"cycle", scope + date, "复购提醒 " + m.name + what, std::max(c.next_due_at, run.now)});
-            if (!made.ok()) return made.take_error();
-            counts.cycle += *made;
-            return Ok();
+// A purchase-cycle reminder worked out before the write transaction.
+struct DueCycle {
+    Candidate member;
+    Reminder reminder;
+};
+
+// Members are read this many at a time, each batch's sale lines in one query: a store's whole
+// history at once could be millions of rows, one query per member was minutes at 1M members.
+constexpr int64_t kCycleBatch = 2000;
+
+// The cycle reminders due now for the store's members: due within two days, or just missed (the
+// pass runs daily; a member long past their cycle is the dormancy reminder's business). Reads
+// only, in a read transaction, so the single writer is not held while every member's history
+// is scanned.
+Result<std::vector<DueCycle>> DueCycles(storage::Transaction& tx, int64_t store_id, const std::string& timezone, int64_t now) {
+    const int64_t horizon = LocalDayStart(now, timezone, static_cast<int>(kCycleLookaheadDays) + 1);
+    std::vector<DueCycle> due;
+    auto consider = [&](const Candidate& m, const std::vector<PurchaseLine>& lines) {
+        const MemberCycles cycles = CyclesOf(lines);
+        auto add = [&](const PurchaseCycle& c, const std::string& scope, const std::string& what) {
+            if (c.next_due_at >= horizon || c.next_due_at < now - kCycleGraceDays * kDay) return;
+            const std::string date = loyalty::LocalDate(c.next_due_at, timezone);
+            due.push_back({m, {"cycle", scope + date, "复购提醒 " + m.name + what, std::max(c.next_due_at, now)}});
         };
-        if (cycles->overall) STORECRM_TRY(remind(*cycles->overall, "all:", ""));
-        for (const auto& c : cycles->categories) {
-            if (c.cycle) STORECRM_TRY(remind(*c.cycle, "cat" + std::to_string(c.category_id) + ":", "（" + c.name + "）"));
+        if (cycles.overall) add(*cycles.overall, "all:", "");
+        for (const auto& c : cycles.categories) {
+            if (c.cycle) add(*c.cycle, "cat" + std::to_string(c.category_id) + ":", "（" + c.name + "）");
         }
+    };
+    const std::string members_of_store =
+        "m.home_store_id = ? AND m.status = 'active' AND m.purchase_count >= ?";
+    for (int64_t after = 0;;) {
+        auto batch = tx.Query("SELECT m.id, m.name, CASE WHEN g.status = 'active' THEN m.guide_id END FROM members m "
+                              "LEFT JOIN staff g ON g.id = m.guide_id WHERE " + members_of_store +
+                                  " AND m.id > ? ORDER BY m.id LIMIT ?",
+                              {store_id, static_cast<int64_t>(kMinPurchasesForCycle), after, kCycleBatch});
+        if (!batch.ok()) return batch.take_error();
+        if (batch->empty()) break;
+        std::map<int64_t, std::pair<Candidate, std::vector<PurchaseLine>>> members;
+        for (const auto& r : *batch) {
+            members[r.Int(0)].first = {r.Int(0), r.Text(1), r.OptInt(2)};
+        }
+        const int64_t first = batch->front().Int(0), last = batch->back().Int(0);
+        auto lines = tx.Query(
+            "SELECT s.member_id, s.sold_at, p.category_id, COALESCE(c.name, '') FROM members m "
+            "JOIN sales s ON s.member_id = m.id JOIN sale_lines l ON l.sale_id = s.id JOIN products p ON p.id = l.product_id "
+            "LEFT JOIN product_categories c ON c.id = p.category_id WHERE " + members_of_store +
+                " AND m.id BETWEEN ? AND ? AND s.status <> 'refunded'",
+            {store_id, static_cast<int64_t>(kMinPurchasesForCycle), first, last});
+        if (!lines.ok()) return lines.take_error();
+        for (const auto& r : *lines) {
+            auto it = members.find(r.Int(0));
+            if (it != members.end()) it->second.second.push_back({r.Int(1), r.OptInt(2), r.Text(3)});
+        }
+        for (const auto& [id, entry] : members) consider(entry.first, entry.second);
+        after = last;
+        if (static_cast<int64_t>(batch->size()) < kCycleBatch) break;
+    }
+    return due;
+}
+
+Status CycleReminders(StoreRun& run, const std::vector<DueCycle>& due, ReminderCounts& counts) {
+    for (const auto& d : due) {
+        auto made = Remind(run, d.member, d.reminder);
+        if (!made.ok()) return made.take_error();
+        counts.cycle += *made;
     }
     return Ok();
 }
@@ -231,6 +277,18 @@ Result<ReminderCounts> RunReminders(storage::Database& db, const security::Field
         for (const auto& r : *rows) stores.emplace_back(r.Int(0), r.Text(1));
     }
     for (const auto& [store_id, timezone] : stores) {
+        std::vector<DueCycle> due_cycles;
+        {
+            auto read = db.Begin(storage::TxMode::kRead);
+            if (!read.ok()) return read.take_error();
+            auto settings = LoadServiceSettings(**read);
+            if (!settings.ok()) return settings.take_error();
+            if (settings->cycle_reminders) {
+                auto due = DueCycles(**read, store_id, timezone, now);
+                if (!due.ok()) return due.take_error();
+                due_cycles = std::move(*due);
+            }
+        }
         auto tx = db.Begin(storage::TxMode::kWrite);
         if (!tx.ok()) return tx.take_error();
         auto settings = LoadServiceSettings(**tx);
@@ -241,7 +299,7 @@ Result<ReminderCounts> RunReminders(storage::Database& db, const security::Field
         ReminderCounts store_counts;
         STORECRM_TRY(Birthdays(run, store_counts));
         if (settings->member_day_reminders) STORECRM_TRY(MemberDay(run, loyalty_settings->member_day, store_counts));
-        if (settings->cycle_reminders) STORECRM_TRY(Cycles(run, store_counts));
+        if (settings->cycle_reminders) STORECRM_TRY(CycleReminders(run, due_cycles, store_counts));
         STORECRM_TRY(Dormancy(run, store_counts));
         STORECRM_TRY(PointsExpiry(run, store_counts));
         STORECRM_TRY((*tx)->Commit());

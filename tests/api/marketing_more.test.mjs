@@ -243,7 +243,13 @@ test('cycle_due: a member due by their own purchase cycle (reminders.daily) gets
 
   await runJob('reminders.daily');
   const tasks = (await admin.get(`/api/v1/tasks?member_id=${regular.id}&origin=reminder&limit=50`)).body.items;
-  assert.ok(tasks.some((t) => t.title.startsWith('复购提醒')), `precondition: the cycle reminder: ${JSON.stringify(tasks.map((t) => t.title))}`);
+  assert.ok(tasks.some((t) => t.title === '复购提醒 规律客'), `the cycle reminder: ${JSON.stringify(tasks.map((t) => t.title))}`);
+  const cycleTasks = async (m) => (await admin.get(`/api/v1/tasks?member_id=${m.id}&origin=reminder&limit=50`)).body.items
+    .filter((t) => t.title.startsWith('复购提醒')).length;
+  assert.equal(await cycleTasks(twice), 0, 'two purchases are no cycle');
+  const made = await cycleTasks(regular);
+  await runJob('reminders.daily');
+  assert.equal(await cycleTasks(regular), made, 'a second pass the same day makes nothing new');
   await settle();
   await dispatchTwiceAndDeliver();
   assert.deepEqual(await smsStartingWith('复购：'), [[regular.id, '复购：规律客，常买的该补货了 回TD退订', 'sent']]);
