@@ -8,6 +8,7 @@
 
 #include "common/clock.hpp"
 #include "common/csv.hpp"
+#include "common/text_fold.hpp"
 #include "members/member_repository.hpp"
 #include "service/business_hours.hpp"
 
@@ -74,9 +75,10 @@ struct Importer {
     Result<int64_t> Product(const Row& r) {
         if (auto it = products.find(r.sku); it != products.end()) return it->second;
         const int64_t now = NowUnix();
+        const std::string name = r.description.empty() ? r.sku : r.description;
         auto row = tx.QueryOne(
-            "INSERT INTO products (sku, name, price, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
-            {r.sku, r.description.empty() ? r.sku : r.description, std::max<int64_t>(0, r.unit_price), now, now});
+            "INSERT INTO products (sku, name, name_fold, price, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            {r.sku, name, FoldText(name), std::max<int64_t>(0, r.unit_price), now, now});
         if (!row.ok()) return row.take_error();
         report.products_created += 1;
         return products[r.sku] = (*row)->Int(0);

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/clock.hpp"
+#include "common/text_fold.hpp"
 #include "http/context.hpp"
 #include "loyalty/coupons.hpp"
 #include "sales/sale_service.hpp"
@@ -113,7 +114,7 @@ Status CreateCatalogue(storage::Transaction& tx, const std::vector<int64_t>& sto
         auto row = tx.QueryOne(
             "INSERT INTO products (sku, barcode, name, name_fold, category_id, price, created_at, updated_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            {p.sku, "690" + std::to_string(1000000000 + ++barcode), p.name, p.name, category_ids[p.category], p.price,
+            {p.sku, "690" + std::to_string(1000000000 + ++barcode), p.name, FoldText(p.name), category_ids[p.category], p.price,
              now, now});
         if (!row.ok()) return row.take_error();
         for (int64_t store : store_ids) {

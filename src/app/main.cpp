@@ -43,6 +43,7 @@
 #include "security/login_throttle.hpp"
 #include "storage/copy.hpp"
 #include "storage/power_loss_vfs.hpp"
+#include "catalog/products.hpp"
 #include "staff/second_factor.hpp"
 #include "staff/staff_service.hpp"
 
@@ -153,6 +154,15 @@ int Serve(const CommonOptions& o, http::ServerOptions server_options, const std:
         if (!tx.ok() || !staff::EnsureBuiltinRoles(**tx).ok() || !(*tx)->Commit().ok()) {
             spdlog::error("cannot prepare built-in roles");
             return 1;
+        }
+    }
+    {
+        auto tx = db->Begin(storage::TxMode::kWrite);
+        auto refolded = tx.ok() ? catalog::RefoldProductNames(**tx) : Result<int64_t>(tx.take_error());
+        if (refolded.ok() && (*tx)->Commit().ok()) {
+            if (*refolded > 0) spdlog::info("product search: gave {} products the folded name search matches", *refolded);
+        } else {
+            spdlog::warn("product search: could not refold product names");
         }
     }
     // A backup restored from before an erasure must not bring the member back.

@@ -1,5 +1,7 @@
 #include "catalog/products.hpp"
 
+#include "common/text_fold.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace storecrm::catalog {
@@ -60,6 +62,19 @@ Status MoveStock(storage::Transaction& tx, const StockMove& m) {
         "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {m.store_id, m.product_id, m.quantity, m.reason, m.source_type, m.source_id, m.note, m.operator_id, m.now}));
     return Ok();
+}
+
+Result<int64_t> RefoldProductNames(storage::Transaction& tx) {
+    auto rows = tx.Query("SELECT id, name, name_fold FROM products");
+    if (!rows.ok()) return rows.take_error();
+    int64_t repaired = 0;
+    for (const auto& r : *rows) {
+        const std::string folded = FoldText(r.Text(1));
+        if (folded == r.Text(2)) continue;
+        STORECRM_TRY(tx.Exec("UPDATE products SET name_fold = ? WHERE id = ?", {folded, r.Int(0)}));
+        ++repaired;
+    }
+    return repaired;
 }
 
 }  // namespace storecrm::catalog

@@ -52,4 +52,9 @@ struct StockMove {
 // truth at the till); the low-stock list shows it.
 Status MoveStock(storage::Transaction& tx, const StockMove& move);
 
+// Gives products written without a search form of their name (the demo and sales-history
+// imports before 2026-11-29 left name_fold empty or unfolded) the folded name the product
+// search matches. Returns how many were repaired; cheap when none need it.
+Result<int64_t> RefoldProductNames(storage::Transaction& tx);
+
 }  // namespace storecrm::catalog

@@ -70,6 +70,12 @@ test('importing the Online Retail history gives the file\'s own counts, and a se
   assert.equal(sales.totals.members_buying, fromFile(`SELECT COUNT(DISTINCT CustomerID) FROM r WHERE ${GOOD} AND CustomerID <> '' AND InvoiceNo NOT LIKE 'C%'`));
   const members = (await admin.get('/api/v1/members?source=import&limit=1')).body;
   assert.equal(members.total, first.members);
+  // Imported products are found by name as staff type it (lower case, part of the name).
+  const product = (await admin.get('/api/v1/products?limit=1&q=HEART')).body.items[0];
+  assert.ok(product, 'a product named with HEART');
+  const typed = product.name.toLowerCase().split(' ').slice(0, 2).join(' ');
+  const found = (await admin.get(`/api/v1/products?limit=200&q=${encodeURIComponent(typed)}`)).body.items;
+  assert.ok(found.some((p) => p.id === product.id), `"${typed}" finds ${product.name}`);
 
   const second = runImport();
   assert.equal(second.invoices_imported, 0);
