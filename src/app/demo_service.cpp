@@ -111,7 +111,7 @@ Status Complaints(storage::Transaction& tx, const std::vector<DemoMember>& membe
         if (!row.ok()) return row.take_error();
         const int64_t id = (**row).Int(0);
         STORECRM_TRY(service::AddComplaintEvent(tx, id, "created", "", "new", "", std::nullopt, created));
-        if (legal) STORECRM_TRY(service::EscalateComplaint(tx, id, "legal flag 法务关注", created));
+        if (legal) STORECRM_TRY(service::EscalateComplaint(tx, id, "legal", created));
         // Walk the flow up to the demo state, an hour a step.
         int64_t at = created;
         std::string from = "new";

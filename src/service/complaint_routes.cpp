@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/clock.hpp"
+#include "common/messages.hpp"
 #include "http/body_reader.hpp"
 #include "http/json_response.hpp"
 #include "http/paging.hpp"
@@ -21,6 +22,13 @@ namespace {
 
 using http::RequestContext;
 using nlohmann::json;
+
+// Escalation and breach events note a code the server wrote; other notes are what staff typed.
+std::string EventNote(const std::string& kind, const std::string& note, Locale locale) {
+    const char* prefix = kind == "escalated" ? "complaint.escalation." : kind == "breach" ? "complaint.breach." : nullptr;
+    if (!prefix || !HasMessage(prefix + note)) return note;
+    return Render(prefix + note, locale);
+}
 
 const std::string kComplaintSelect =
     "SELECT c.id, c.store_id, st.name, " + MemberRefColumns("m") +
@@ -81,7 +89,7 @@ Result<json> LoadComplaint(RequestContext& ctx, int64_t id, bool with_events) {
         out["events"] = json::array();
         for (const auto& e : *events) {
             out["events"].push_back({{"id", e.Int(0)}, {"kind", e.Text(1)}, {"from_status", e.Text(2)},
-                                     {"to_status", e.Text(3)}, {"note", e.Text(4)}, {"staff", StaffRef(e, 5, 6)},
+                                     {"to_status", e.Text(3)}, {"note", EventNote(e.Text(1), e.Text(4), ctx.locale)}, {"staff", StaffRef(e, 5, 6)},
                                      {"at", FormatIsoUtc(e.Int(7))}});
         }
     }
@@ -210,7 +218,7 @@ Result<http::Response> CreateComplaint(RequestContext& ctx) {
     const int64_t id = (*row)->Int(0);
     STORECRM_TRY(AddComplaintEvent(ctx.tx, id, "created", "", "new", "", ctx.principal.StaffId(), now));
     if (*severity == "critical" || legal_flag) {
-        STORECRM_TRY(EscalateComplaint(ctx.tx, id, legal_flag ? "legal flag 法务关注" : "critical severity 严重投诉", now));
+        STORECRM_TRY(EscalateComplaint(ctx.tx, id, legal_flag ? "legal" : "critical", now));
     }
     STORECRM_TRY(ctx.Audit({"complaint.create", "complaint", std::to_string(id),
                             json({{"store_id", *store_id}, {"severity", *severity}, {"category", *category}}).dump()}));
@@ -239,7 +247,7 @@ Status Compensate(RequestContext& ctx, const json& complaint, int64_t points, st
         STORECRM_TRY(loyalty::LockMember(ctx.tx, member_id));
         auto lot = loyalty::AddPoints(ctx.tx,
                                       {.member_id = member_id, .points = points, .kind = "adjust",
-                                       .reason = "投诉补偿 complaint #" + std::to_string(complaint["id"].get<int64_t>()),
+                                       .reason = "complaint.compensation",
                                        .source_type = "complaint", .source_id = complaint["id"].get<int64_t>(),
                                        .store_id = store_id, .operator_id = ctx.principal.StaffId(), .now = now},
                                       loyalty::PointsExpiry(settings->expiry, now, *tz));

@@ -50,7 +50,7 @@ Status AddComplaintEvent(storage::Transaction& tx, int64_t complaint_id, const s
     return Ok();
 }
 
-Status EscalateComplaint(storage::Transaction& tx, int64_t complaint_id, const std::string& why, int64_t now) {
+Status EscalateComplaint(storage::Transaction& tx, int64_t complaint_id, const std::string& reason, int64_t now) {
     auto row = tx.QueryOne("SELECT store_id, member_id, category, escalation_level FROM complaints WHERE id = ?", {complaint_id});
     if (!row.ok()) return row.take_error();
     if (!row->has_value() || (*row)->Int(3) > 0) return Ok();
@@ -60,14 +60,14 @@ Status EscalateComplaint(storage::Transaction& tx, int64_t complaint_id, const s
     STORECRM_TRY(tx.Exec(
         "UPDATE complaints SET escalation_level = 1, escalated_to = ?, version = version + 1, updated_at = ? WHERE id = ?",
         {*manager, now, complaint_id}));
-    STORECRM_TRY(AddComplaintEvent(tx, complaint_id, "escalated", "", "", why, std::nullopt, now));
+    STORECRM_TRY(AddComplaintEvent(tx, complaint_id, "escalated", "", "", reason, std::nullopt, now));
     STORECRM_TRY(jobs::PublishEvent(tx, "complaint.escalated", complaint_id,
-                                    {{"complaint_id", complaint_id}, {"store_id", store_id}, {"level", 1}, {"reason", why}}, now));
+                                    {{"complaint_id", complaint_id}, {"store_id", store_id}, {"level", 1}, {"reason", reason}}, now));
     NewTask task{.store_id = store_id,
                  .member_id = (*row)->IsNull(1) ? std::nullopt : std::optional<int64_t>((*row)->Int(1)),
                  .assignee_id = *manager,
-                 .title = "投诉升级 #" + std::to_string(complaint_id) + "（" + (*row)->Text(2) + "）",
-                 .details = why,
+                 .title_message = Message{"task.title.complaint_" + reason, {{"id", std::to_string(complaint_id)}}},
+                 .details = reason,
                  .due_at = now + 3600,
                  .priority = "urgent",
                  .origin = "complaint",
@@ -84,7 +84,7 @@ Result<int64_t> CheckComplaintSla(storage::Transaction& tx, int64_t now) {
     for (const auto& r : *late_response) {
         STORECRM_TRY(tx.Exec("UPDATE complaints SET response_breached = 1, version = version + 1 WHERE id = ?", {r.Int(0)}));
         STORECRM_TRY(AddComplaintEvent(tx, r.Int(0), "breach", "", "", "response", std::nullopt, now));
-        STORECRM_TRY(EscalateComplaint(tx, r.Int(0), "SLA: first response overdue 首次响应超时", now));
+        STORECRM_TRY(EscalateComplaint(tx, r.Int(0), "sla_response", now));
         ++breached;
     }
     auto late_resolution = tx.Query(
@@ -95,7 +95,7 @@ Result<int64_t> CheckComplaintSla(storage::Transaction& tx, int64_t now) {
     for (const auto& r : *late_resolution) {
         STORECRM_TRY(tx.Exec("UPDATE complaints SET resolution_breached = 1, version = version + 1 WHERE id = ?", {r.Int(0)}));
         STORECRM_TRY(AddComplaintEvent(tx, r.Int(0), "breach", "", "", "resolution", std::nullopt, now));
-        STORECRM_TRY(EscalateComplaint(tx, r.Int(0), "SLA: resolution overdue 处理超时", now));
+        STORECRM_TRY(EscalateComplaint(tx, r.Int(0), "sla_resolution", now));
         ++breached;
     }
     return breached;

@@ -32,7 +32,9 @@ Status AddComplaintEvent(storage::Transaction& tx, int64_t complaint_id, const s
 
 // Raises a store-level complaint to the store's regional manager (level 1), gives them an
 // urgent task and records why. Does nothing for one already escalated.
-Status EscalateComplaint(storage::Transaction& tx, int64_t complaint_id, const std::string& why, int64_t now);
+// `reason` is a code — sla_response, sla_resolution, legal or critical — kept on the event, the
+// task and the webhook, and rendered in each reader's language (complaint.escalation.<reason>).
+Status EscalateComplaint(storage::Transaction& tx, int64_t complaint_id, const std::string& reason, int64_t now);
 
 // The every-minute pass: marks passed response / resolution deadlines and escalates them.
 // Returns the number of complaints newly breached.

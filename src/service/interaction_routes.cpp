@@ -138,7 +138,7 @@ struct TimelineSource {
     const char* sql;  // params: member id, before, limit; columns: id, at, then per kind
 };
 
-json TimelineDetail(const std::string& kind, const storage::Row& r, std::string& title) {
+json TimelineDetail(const std::string& kind, const storage::Row& r, Locale locale, std::string& title) {
     if (kind == "sale") {
         title = r.Text(2);
         return {{"store_id", r.Int(3)}, {"total", r.Int(4)}, {"points_earned", r.Int(5)}, {"status", r.Text(6)}};
@@ -153,7 +153,7 @@ json TimelineDetail(const std::string& kind, const storage::Row& r, std::string&
                 {"feedback", r.Text(7)}};
     }
     if (kind == "task") {
-        title = r.Text(2);
+        title = TaskTitle(r.Text(2), r.Text(7), r.Text(8), locale);
         return {{"status", r.Text(3)}, {"origin", r.Text(4)}, {"due_at", FormatIsoUtc(r.Int(5))}, {"outcome", r.Text(6)}};
     }
     if (kind == "complaint") {
@@ -186,8 +186,8 @@ const std::vector<TimelineSource>& TimelineSources() {
         {"interaction", "SELECT i.id, i.occurred_at, i.summary, i.channel, i.direction, i.sentiment, COALESCE(s.name, ''), "
                         "i.feedback FROM interactions i LEFT JOIN staff s ON s.id = i.staff_id WHERE i.member_id = ? "
                         "AND i.occurred_at < ? ORDER BY i.occurred_at DESC LIMIT ?"},
-        {"task", "SELECT id, created_at, title, status, origin, due_at, outcome FROM tasks WHERE member_id = ? AND "
-                 "created_at < ? ORDER BY created_at DESC LIMIT ?"},
+        {"task", "SELECT id, created_at, title, status, origin, due_at, outcome, title_key, title_args FROM tasks "
+                 "WHERE member_id = ? AND created_at < ? ORDER BY created_at DESC LIMIT ?"},
         {"complaint", "SELECT id, created_at, category, status, severity, channel FROM complaints WHERE member_id = ? "
                       "AND created_at < ? ORDER BY created_at DESC LIMIT ?"},
         {"points", "SELECT id, created_at, reason, delta, balance_after, kind FROM points_ledger WHERE member_id = ? AND "
@@ -236,7 +236,7 @@ Result<http::Response> Timeline(RequestContext& ctx) {
         if (!rows.ok()) return rows.take_error();
         for (const auto& r : *rows) {
             std::string title;
-            json detail = TimelineDetail(source.kind, r, title);
+            json detail = TimelineDetail(source.kind, r, ctx.locale, title);
             entries.push_back({r.Int(1), source.kind, r.Int(0),
                                {{"kind", source.kind}, {"id", r.Int(0)}, {"at", FormatIsoUtc(r.Int(1))},
                                 {"title", title}, {"detail", std::move(detail)}}});

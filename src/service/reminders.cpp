@@ -51,7 +51,7 @@ struct Candidate {
 struct Reminder {
     std::string kind;
     std::string occasion;
-    std::string title;
+    Message title;  // task.title.<kind>, rendered in each reader's language
     int64_t due_at = 0;
     std::string origin = "reminder";
 };
@@ -72,7 +72,7 @@ Result<bool> Remind(StoreRun& run, const Candidate& m, const Reminder& r,
     NewTask t{.store_id = run.store_id,
               .member_id = m.member_id,
               .assignee_id = m.guide_id,
-              .title = r.title,
+              .title_message = r.title,
               .due_at = r.due_at,
               .priority = r.kind == "dormancy" ? "high" : "normal",
               .origin = r.origin,
@@ -112,7 +112,7 @@ Status Birthdays(StoreRun& run, ReminderCounts& counts) {
         auto birthday = run.vault.Decrypt(r.BlobBytes(3));
         if (!birthday || birthday->size() != 10 || birthday->substr(5) != date.substr(5)) continue;
         Candidate m{r.Int(0), r.Text(1), r.IsNull(2) ? std::nullopt : std::optional<int64_t>(r.Int(2))};
-        auto made = Remind(run, m, {"birthday", date, "生日关怀 " + m.name + "（" + date.substr(5) + "）", due});
+        auto made = Remind(run, m, {"birthday", date, {"task.title.birthday", {{"name", m.name}, {"date", date.substr(5)}}}, due});
         if (!made.ok()) return made.take_error();
         counts.birthday += *made;
     }
@@ -127,7 +127,7 @@ Status MemberDay(StoreRun& run, int64_t member_day, ReminderCounts& counts) {
     if (!members.ok()) return members.take_error();
     const int64_t due = LocalDayStart(run.now, run.timezone, 1) - 1;
     for (const auto& m : *members) {
-        auto made = Remind(run, m, {"member_day", date, "会员日邀约 " + m.name + "（" + date.substr(5) + "）", due});
+        auto made = Remind(run, m, {"member_day", date, {"task.title.member_day", {{"name", m.name}, {"date", date.substr(5)}}}, due});
         if (!made.ok()) return made.take_error();
         counts.member_day += *made;
     }
@@ -150,17 +150,23 @@ constexpr int64_t kCycleBatch = 2000;
 // is scanned.
 Result<std::vector<DueCycle>> DueCycles(storage::Transaction& tx, int64_t store_id, const std::string& timezone, int64_t now) {
     const int64_t horizon = LocalDayStart(now, timezone, static_cast<int>(kCycleLookaheadDays) + 1);
+    const int64_t end_of_today = LocalDayStart(now, timezone, 1) - 1;
     std::vector<DueCycle> due;
     auto consider = [&](const Candidate& m, const std::vector<PurchaseLine>& lines) {
         const MemberCycles cycles = CyclesOf(lines);
-        auto add = [&](const PurchaseCycle& c, const std::string& scope, const std::string& what) {
+        // Due at the end of the store's day at the earliest: a reminder due "now" would be
+        // overdue the moment the guide sees it.
+        auto add = [&](const PurchaseCycle& c, const std::string& scope, Message title) {
             if (c.next_due_at >= horizon || c.next_due_at < now - kCycleGraceDays * kDay) return;
             const std::string date = loyalty::LocalDate(c.next_due_at, timezone);
-            due.push_back({m, {"cycle", scope + date, "复购提醒 " + m.name + what, std::max(c.next_due_at, now)}});
+            due.push_back({m, {"cycle", scope + date, std::move(title), std::max(c.next_due_at, end_of_today)}});
         };
-        if (cycles.overall) add(*cycles.overall, "all:", "");
+        if (cycles.overall) add(*cycles.overall, "all:", {"task.title.cycle", {{"name", m.name}}});
         for (const auto& c : cycles.categories) {
-            if (c.cycle) add(*c.cycle, "cat" + std::to_string(c.category_id) + ":", "（" + c.name + "）");
+            if (c.cycle) {
+                add(*c.cycle, "cat" + std::to_string(c.category_id) + ":",
+                    {"task.title.cycle_category", {{"name", m.name}, {"category", c.name}}});
+            }
         }
     };
     const std::string members_of_store =
@@ -236,7 +242,8 @@ Status Dormancy(StoreRun& run, ReminderCounts& counts) {
             STORECRM_TRY(run.tx.Exec("UPDATE coupons SET valid_until = ? WHERE id = ?", {run.now + 3 * kDay, *issued}));
             return std::optional<int64_t>(*issued);
         };
-        auto made = Remind(run, m, {"dormancy", occasion, "沉睡会员回访 " + m.name, due, "dormancy"}, retention_coupon);
+        auto made = Remind(run, m, {"dormancy", occasion, {"task.title.dormancy", {{"name", m.name}}}, due, "dormancy"},
+                           retention_coupon);
         if (!made.ok()) return made.take_error();
         counts.dormancy += *made;
     }
@@ -257,7 +264,8 @@ Status PointsExpiry(StoreRun& run, ReminderCounts& counts) {
         Candidate m{r.Int(0), r.Text(1), r.IsNull(2) ? std::nullopt : std::optional<int64_t>(r.Int(2))};
         const std::string date = loyalty::LocalDate(r.Int(3), run.timezone);
         auto made = Remind(run, m, {"points_expiry", date,
-                                    "积分到期提醒 " + m.name + "（" + std::to_string(r.Int(4)) + " 分，" + date + "）", due});
+                                    {"task.title.points_expiry", {{"name", m.name}, {"points", std::to_string(r.Int(4))}, {"date", date}}},
+                                    due});
         if (!made.ok()) return made.take_error();
         counts.points_expiry += *made;
     }

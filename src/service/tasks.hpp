@@ -9,6 +9,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "common/error.hpp"
+#include "common/messages.hpp"
 #include "http/context.hpp"
 #include "storage/database.hpp"
 
@@ -19,6 +20,9 @@ struct NewTask {
     std::optional<int64_t> member_id;
     std::optional<int64_t> assignee_id;
     std::string title;
+    // A title the server writes: kept as a message key and rendered in each reader's language
+    // (`title` is then set to its zh-CN rendering by CreateTask).
+    std::optional<Message> title_message;
     std::string details;
     int64_t due_at = 0;
     std::string priority = "normal";
@@ -28,6 +32,11 @@ struct NewTask {
 };
 
 Result<int64_t> CreateTask(storage::Transaction& tx, const NewTask& task, int64_t now);
+
+// A task's title for a reader: one the server wrote (title_key set, args a JSON object) in
+// their language, one staff typed as it is.
+std::string TaskTitle(const std::string& stored_title, const std::string& title_key, const std::string& title_args,
+                      Locale locale);
 
 // SELECT … FROM tasks t (+ joins) for TaskJson; append WHERE/ORDER.
 extern const char* const kTaskSelect;

@@ -388,7 +388,17 @@ test('a complaint runs from intake to closure, escalating when its SLA is breach
   assert.equal(breached.escalated_to.name, 'regional');
   assert.deepEqual(breached.events.map((e) => e.kind), ['created', 'breach', 'escalated']);
   const regionalTasks = (await regional.get('/api/v1/tasks?assignee_id=me&origin=complaint')).body.items;
-  assert.ok(regionalTasks.some((t) => t.origin_ref === `complaint:${c.id}` && t.priority === 'urgent'));
+  const escalation = regionalTasks.find((t) => t.origin_ref === `complaint:${c.id}`);
+  assert.equal(escalation?.priority, 'urgent');
+  // What the server wrote reads in each reader's language.
+  assert.deepEqual(breached.events.slice(1).map((e) => e.note), ['First response deadline missed', 'First response overdue']);
+  assert.equal(escalation.title, `Complaint #${c.id} escalated: first response overdue`);
+  const adminZh = await server.signIn('admin', undefined, { lang: 'zh-CN' });
+  const zhEvents = (await adminZh.get(`/api/v1/complaints/${c.id}`)).body.events;
+  assert.deepEqual(zhEvents.slice(1).map((e) => e.note), ['首次响应时限已过', '首次响应超时']);
+  const zhTask = (await adminZh.get(`/api/v1/tasks?origin=complaint&limit=200`)).body.items.find((t) => t.id === escalation.id);
+  assert.equal(zhTask.title, `投诉 #${c.id} 首次响应超时，已升级`);
+  assert.equal(zhTask.details, '首次响应超时');
   await runJob(admin, 'complaints.sla');
   assert.equal((await manager.get(`/api/v1/complaints/${c.id}`)).body.events.length, 3, 'escalated once');
   assert.ok((await manager.get('/api/v1/todos')).body.complaints.some((x) => x.id === c.id && x.breached));
