@@ -126,8 +126,12 @@ Result<Response> Run(const Route& route, Services& services, Request& request, L
         result = ExportList(route, context, request, std::move(result).value());
         if (!result.ok()) return result;
     }
-    if (*idempotency_key) STORECRM_TRY(StoreResponse(tx, owner, **idempotency_key, fingerprint, *result));
-    if (!read_only) STORECRM_TRY(tx.Commit());
+    if (*idempotency_key) {
+        STORECRM_TRY(StoreResponse(tx, owner, **idempotency_key, fingerprint, *result));
+        STORECRM_TRY(CommitStoredResponse(tx));
+    } else if (!read_only) {
+        STORECRM_TRY(tx.Commit());
+    }
     tx_result->reset();  // hand the connection back before the follow-up writes below
     metrics::ObserveTransaction(!read_only,
                                 std::chrono::duration<double>(std::chrono::steady_clock::now() - tx_started).count());

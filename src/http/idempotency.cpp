@@ -89,18 +89,24 @@ Result<std::optional<Response>> FindStoredResponse(storage::Transaction& tx, con
 
 Status StoreResponse(storage::Transaction& tx, const std::string& owner, const std::string& key,
                      const std::string& fingerprint, const Response& response) {
-    auto stored = tx.Exec(
+    // Deferred: on PostgreSQL it travels with COMMIT. If another instance stored this key while
+    // we worked, the unique key fails that COMMIT (see CommitStoredResponse): it was first.
+    auto stored = tx.Defer(
         "INSERT INTO idempotency_keys (owner, key, request_hash, status_code, response_body, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?)",
         {owner, key, fingerprint, response.status, response.body, NowUnix()});
-    if (!stored.ok()) {
-        // Another instance stored this key while we worked: it is the first; we are the retry.
-        if (stored.error().code == ErrorCode::kConflict) {
-            return KeyError("error.idempotency_in_progress", ErrorCode::kConflict);
-        }
-        return stored.take_error();
+    if (!stored.ok() && stored.error().code == ErrorCode::kConflict) {
+        return KeyError("error.idempotency_in_progress", ErrorCode::kConflict);
     }
-    return Ok();
+    return stored;
+}
+
+Status CommitStoredResponse(storage::Transaction& tx) {
+    auto committed = tx.Commit();
+    if (!committed.ok() && committed.error().code == ErrorCode::kConflict) {
+        return KeyError("error.idempotency_in_progress", ErrorCode::kConflict);
+    }
+    return committed;
 }
 
 }  // namespace storecrm::http

@@ -40,7 +40,10 @@ std::string RequestFingerprint(const Request& request);
 // The stored response for (owner, key): 422 when the fingerprint differs.
 Result<std::optional<Response>> FindStoredResponse(storage::Transaction& tx, const std::string& owner,
                                                    const std::string& key, const std::string& fingerprint);
+// Stores the first answer for (owner, key) with the transaction's other writes; commit with
+// CommitStoredResponse, which reports another instance's earlier store of the key as 409.
 Status StoreResponse(storage::Transaction& tx, const std::string& owner, const std::string& key,
                      const std::string& fingerprint, const Response& response);
+Status CommitStoredResponse(storage::Transaction& tx);
 
 }  // namespace storecrm::http

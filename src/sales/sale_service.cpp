@@ -402,8 +402,11 @@ Result<json> CompleteSale(http::RequestContext& ctx) {
         STORECRM_TRY(loyalty::UpgradeIfQualified(ctx.tx, member_id, now, "sale", *sale_id));
         if (*purchases == 1) STORECRM_TRY(RewardReferral(ctx, b, *sale_id, in.store_id));
     }
-    // Stock last, in product order: every till of a store updates the same few stock rows, so
-    // they are locked (PostgreSQL) for as short a time as possible and always in one order.
+    // The answer is read before the stock moves: every till of a store updates the same few stock
+    // rows, so they are locked (PostgreSQL) for as short a time as possible — sent last, in
+    // product order, in one pipeline with the event, the stored idempotent answer and COMMIT.
+    auto answer = SaleViewJson(ctx.tx, WrittenSale(ctx, b, in, r, *sale_id, receipt_no));
+    if (!answer.ok()) return answer.take_error();
     std::vector<size_t> order(b.products.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::sort(order.begin(), order.end(), [&](size_t x, size_t y) { return b.products[x].id < b.products[y].id; });
@@ -419,7 +422,7 @@ Result<json> CompleteSale(http::RequestContext& ctx) {
                                      {"member_id", b.member ? json(b.member->id) : json(nullptr)},
                                      {"receipt_no", receipt_no}, {"total", r.total}},
                                     now));
-    return SaleViewJson(ctx.tx, WrittenSale(ctx, b, in, r, *sale_id, receipt_no));
+    return answer;
 }
 
 Result<RefundInput> ReadRefundInput(http::BodyReader& body) {

@@ -23,7 +23,8 @@ Result<int64_t> InsertSale(storage::Transaction& tx, const SaleRow& s, const Pri
 
 Status InsertSaleLine(storage::Transaction& tx, int64_t sale_id, int64_t line_no, const catalog::Product& p,
                       const PriceLine& in, const PricedLine& l) {
-    STORECRM_TRY(tx.Exec("INSERT INTO sale_lines (sale_id, line_no, product_id, sku, name, category_id, quantity, unit_price, "
+    // Deferred: on PostgreSQL the lines travel with the next statement that needs an answer.
+    STORECRM_TRY(tx.Defer("INSERT INTO sale_lines (sale_id, line_no, product_id, sku, name, category_id, quantity, unit_price, "
               "discount, tier_discount, coupon_discount, points_used, points_value, amount, points_earned) "
               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
               {sale_id, line_no, p.id, p.sku, p.name, p.category_id, in.quantity, in.unit_price, l.discount,
