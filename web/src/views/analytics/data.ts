@@ -14,8 +14,6 @@ export const tierLabel = (k: string) => (k === 'none' ? t('analytics.members.noT
 export const ageLabel = (k: string) => (k === 'unknown' ? t('analytics.members.ageUnknown') : k)
 /** 年龄 / Age … for the member measures of correlation and clusters (unknown names as sent). */
 export const variableLabel = (v: string) => tOr(`analytics.variable.${v}`, v)
-/** 店长 / Store manager … for a built-in role code (a custom role's code as sent). */
-export const roleLabel = (code: string) => tOr(`analytics.staff.roleName.${code}`, code)
 /** 1 = Monday. */
 export const weekdayLabel = (d: number) => t(`analytics.weekday.${d}`)
 
