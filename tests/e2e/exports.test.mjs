@@ -9,6 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestServer } from '../support/server.mjs';
 import { launchBrowser, newPage, field, signIn, exportFile } from '../support/browser.mjs';
+import { csvRows } from '../support/csv.mjs';
 
 const DEMO_PASSWORD = 'Demo@2026';
 // Two phones that ask the member portal for a sign-in code: the message log's 登录验证码.
@@ -23,39 +24,6 @@ async function call(client, method, url, body, want = 200) {
   const r = await client.request(method, url, body);
   assert.ok([want].flat().includes(r.status), `${method} ${url}: ${r.status} ${r.text}`);
   return r.body;
-}
-
-// A whole CSV file into rows of cells (quotes and line breaks inside quotes as RFC 4180); the
-// byte-order mark and the last line break are dropped.
-function csvRows(text) {
-  const rows = [];
-  let row = [];
-  let cur = '';
-  let quoted = false;
-  const body = text.replace(/^\uFEFF/, '').replace(/\r?\n$/, '');
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i];
-    if (quoted) {
-      if (c === '"' && body[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cur);
-      cur = '';
-    } else if (c === '\n' || (c === '\r' && body[i + 1] === '\n')) {
-      if (c === '\r') i++;
-      row.push(cur);
-      rows.push(row);
-      row = [];
-      cur = '';
-    } else cur += c;
-  }
-  row.push(cur);
-  rows.push(row);
-  return rows;
 }
 
 const query = (q) => new URLSearchParams(q).toString();

@@ -15,6 +15,7 @@ import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { TestServer } from '../support/server.mjs';
 import { launchBrowser, newPage, field, signIn } from '../support/browser.mjs';
+import { csvCells } from '../support/csv.mjs';
 
 const DEMO_PASSWORD = 'Demo@2026';
 const STAFF_PASSWORD = 'Counter#2026';
@@ -96,28 +97,6 @@ async function confirmBox(page) {
   await page.locator('.sc-confirm .el-message-box__btns .el-button--primary, .sc-confirm .el-message-box__btns .el-button--danger').click();
 }
 
-// One CSV line into cells (quotes as RFC 4180).
-function csvCells(line) {
-  const cells = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      cells.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  cells.push(cur);
-  return cells;
-}
 const csvLine = (cells) => cells.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',');
 
 let opsRole;
