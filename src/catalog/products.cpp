@@ -65,6 +65,11 @@ Status MoveStock(storage::Transaction& tx, const StockMove& m) {
 }
 
 Result<int64_t> RefoldProductNames(storage::Transaction& tx) {
+    // Once per database: the mark below says the repair ran (new products are folded as written).
+    constexpr const char* kDone = "products.name_fold_repaired";
+    auto done = tx.QueryOne("SELECT 1 FROM sequences WHERE name = ?", {kDone});
+    if (!done.ok()) return done.take_error();
+    if (done->has_value()) return 0;
     auto rows = tx.Query("SELECT id, name, name_fold FROM products");
     if (!rows.ok()) return rows.take_error();
     int64_t repaired = 0;
@@ -74,6 +79,7 @@ Result<int64_t> RefoldProductNames(storage::Transaction& tx) {
         STORECRM_TRY(tx.Exec("UPDATE products SET name_fold = ? WHERE id = ?", {folded, r.Int(0)}));
         ++repaired;
     }
+    STORECRM_TRY(tx.Exec("INSERT INTO sequences (name, value) VALUES (?, 1)", {kDone}));
     return repaired;
 }
 

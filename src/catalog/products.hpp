@@ -54,7 +54,7 @@ Status MoveStock(storage::Transaction& tx, const StockMove& move);
 
 // Gives products written without a search form of their name (the demo and sales-history
 // imports before 2026-11-29 left name_fold empty or unfolded) the folded name the product
-// search matches. Returns how many were repaired; cheap when none need it.
+// search matches, once per database. Returns how many were repaired.
 Result<int64_t> RefoldProductNames(storage::Transaction& tx);
 
 }  // namespace storecrm::catalog
