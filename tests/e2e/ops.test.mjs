@@ -5,7 +5,8 @@
 // one bad row (shown with its row, field and the server's reason, nothing written), then the fixed
 // file imports for real and shows the count; 隐私合规 shows the retention preview the API counts;
 // the audit log's chain verifies; a role that requires two-factor sign-in must enrol before any
-// other page opens and cannot turn it off; the new pages fit a 390 px phone; and a list exports
+// other page opens and cannot turn it off; the new pages fit a 390 px phone; the audit log names
+// every action in words and the roles page is cards on a phone; and a list exports
 // as a file through a progress dialog (the sales list as CSV, filtered as shown; the members list
 // still downloads; an export over the minute's limit shows the server's message).
 // Debian's Chromium driven by Playwright against a real storecrm over a demo database.
@@ -459,6 +460,32 @@ test('the operations pages fit a 390 px phone', async () => {
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 390, `no horizontal scrolling with the two-factor set-up (page is ${width} px wide)`);
   await page.context().close();
+});
+
+test('the audit log names every action in words, and the roles page fits a phone as cards', async () => {
+  const page = await newPage(browser);
+  await signIn(page, server.base, 'admin', DEMO_PASSWORD);
+  await page.goto(`${server.base}/system/audit`);
+  await page.locator('[data-test="audit-row"]').first().waitFor();
+  const entries = (await call(api, 'GET', '/api/v1/audit?limit=50')).items;
+  const actions = await page.locator('[data-test="audit-row"] [data-test="audit-action"]').evaluateAll((spans) => spans.map((s) => [s.title, s.textContent.trim()]));
+  assert.ok(actions.length >= Math.min(entries.length, 20), `rows on screen: ${actions.length}`);
+  for (const [code, shown] of actions) assert.ok(shown !== code && !/^[a-z_]+\.[a-z_]+$/.test(shown), `${code} is shown as "${shown}"`);
+  await page.context().close();
+
+  const phone = await newPage(browser, 390, 844);
+  await signIn(phone, server.base, 'admin', DEMO_PASSWORD);
+  await phone.goto(`${server.base}/system/roles`);
+  await phone.locator('[data-test="role-cards"] [data-test="role-row"]').first().waitFor();
+  const roles = (await call(api, 'GET', '/api/v1/roles')).items;
+  assert.equal(await phone.locator('[data-test="role-cards"] [data-test="role-row"]').count(), roles.length);
+  const cashier = roles.find((r) => r.code === 'cashier');
+  assert.equal((await phone.locator(`[data-test="role-row"][data-id="${cashier.id}"] [data-test="role-name"]`).innerText()).trim(), '收银员');
+  await phone.locator(`[data-test="role-perms-toggle-${cashier.id}"]`).click();
+  assert.equal(await phone.locator(`[data-test="role-perms-${cashier.id}"] .el-tag`).count(), cashier.permissions.length);
+  const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `no horizontal scrolling on /system/roles (page is ${width} px wide)`);
+  await phone.context().close();
 });
 
 test('a sales history CSV imports in one pass from the page, listing the row it skipped', async () => {
