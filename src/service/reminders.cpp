@@ -112,7 +112,8 @@ Status Birthdays(StoreRun& run, ReminderCounts& counts) {
         auto birthday = run.vault.Decrypt(r.BlobBytes(3));
         if (!birthday || birthday->size() != 10 || birthday->substr(5) != date.substr(5)) continue;
         Candidate m{r.Int(0), r.Text(1), r.IsNull(2) ? std::nullopt : std::optional<int64_t>(r.Int(2))};
-        auto made = Remind(run, m, {"birthday", date, {"task.title.birthday", {{"name", m.name}, {"date", date.substr(5)}}}, due});
+        const Message title{"task.title.birthday", {{"name", m.name}, {"date", date.substr(5)}}};
+        auto made = Remind(run, m, {"birthday", date, title, due});
         if (!made.ok()) return made.take_error();
         counts.birthday += *made;
     }
@@ -127,7 +128,8 @@ Status MemberDay(StoreRun& run, int64_t member_day, ReminderCounts& counts) {
     if (!members.ok()) return members.take_error();
     const int64_t due = LocalDayStart(run.now, run.timezone, 1) - 1;
     for (const auto& m : *members) {
-        auto made = Remind(run, m, {"member_day", date, {"task.title.member_day", {{"name", m.name}, {"date", date.substr(5)}}}, due});
+        const Message title{"task.title.member_day", {{"name", m.name}, {"date", date.substr(5)}}};
+        auto made = Remind(run, m, {"member_day", date, title, due});
         if (!made.ok()) return made.take_error();
         counts.member_day += *made;
     }
@@ -141,7 +143,7 @@ struct DueCycle {
 };
 
 // Members are read this many at a time, each batch's sale lines in one query: a store's whole
-// history at once could be millions of rows, one query per member was minutes at 1M members.
+// history at once could be millions of rows, and one query per member is a round trip each.
 constexpr int64_t kCycleBatch = 2000;
 
 // The cycle reminders due now for the store's members: due within two days, or just missed (the
