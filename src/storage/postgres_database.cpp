@@ -111,9 +111,12 @@ public:
             statements_.clear();
             if (PQstatus(conn_) != CONNECTION_OK) return PostgresError(conn_, nullptr, "reconnect");
         }
-        // Sent with the first statement of the transaction, in one round trip.
+        // Sent with the first statement of the transaction, in one round trip. A read sees one
+        // snapshot, as on SQLite: under READ COMMITTED each statement would see its own, and a page
+        // could show a member's current tier from before a change its history already lists.
+        // Read-only REPEATABLE READ never fails to serialize, so this costs no retries.
         pending_.clear();
-        pending_.push_back({write ? "BEGIN" : "BEGIN READ ONLY", {}, false});
+        pending_.push_back({write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", {}, false});
         return Ok();
     }
 
