@@ -8,7 +8,7 @@ packages=(
   libboost-dev nlohmann-json3-dev libsqlite3-dev sqlite3 libpq-dev
   libsodium-dev libicu-dev libhowardhinnant-date-dev libtomlplusplus-dev
   libcli11-dev libspdlog-dev libfmt-dev libroaring-dev libcurl4-openssl-dev libssl-dev python3-aiosmtpd
-  libqrencode-dev libpng-dev libhpdf-dev libxlsxwriter-dev liboath-dev libzip-dev libexpat1-dev
+  libqrencode-dev libpng-dev libhpdf-dev libxlsxwriter-dev liboath-dev libzip-dev libexpat1-dev libjemalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
   chromium fonts-noto-cjk
   postgresql

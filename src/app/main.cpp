@@ -4,7 +4,6 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include <malloc.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -21,7 +20,6 @@
 #include "app/demo_sales.hpp"
 #include "app/demo_service.hpp"
 #include "app/wiring.hpp"
-#include "common/heap_trimmer.hpp"
 #include "loyalty/routes.hpp"
 #include "common/messages.hpp"
 #include "http/server.hpp"
@@ -136,13 +134,6 @@ ops::OpsConfig ResolveOps(const CommonOptions& o, const OpsPaths& paths) {
 
 int Serve(const CommonOptions& o, http::ServerOptions server_options, const std::string& web_root,
           const SessionPolicy& policy, int64_t job_interval, bool test_clock, const OpsPaths& ops_paths) {
-    // glibc gives up to eight malloc arenas per core, each keeping the memory its threads freed:
-    // the soak measured 90 MB held free beside 50 MB live with ~20 threads on 2 cores, and 22 MB
-    // with one arena per core (tcache keeps small allocations off the arena locks anyway).
-    // GLIBC_TUNABLES=glibc.malloc.arena_max=N still wins when an operator sets it.
-    if (const char* tunables = std::getenv("GLIBC_TUNABLES"); !tunables || !std::strstr(tunables, "arena_max")) {
-        mallopt(M_ARENA_MAX, static_cast<int>(std::max(2U, std::thread::hardware_concurrency())));
-    }
     auto vault = LoadVault(o);
     if (!vault) return 1;
     const ops::OpsConfig ops_config = ResolveOps(o, ops_paths);
@@ -199,7 +190,6 @@ int Serve(const CommonOptions& o, http::ServerOptions server_options, const std:
     http::Server server(server_options, router, services, site);
     scheduler.Start(job_interval > 0 ? std::chrono::milliseconds(200) : std::chrono::milliseconds(5000));
     spdlog::info("storecrm serving {} on http://{}:{}", db->Describe(), server_options.address, server_options.port);
-    const HeapTrimmer trimmer(std::chrono::seconds(60));
     const bool served = server.Run();
     ops::StopImports();
     scheduler.Stop();

@@ -9,6 +9,10 @@
 #include <tuple>
 #include <vector>
 
+// jemalloc's control interface, present only when the binary links it (weak: null otherwise).
+extern "C" int mallctl(const char* name, void* oldp, size_t* oldlenp, void* newp, size_t newlen)
+    __attribute__((weak));
+
 namespace storecrm::metrics {
 namespace {
 
@@ -68,14 +72,39 @@ std::string Number(double v) {
 
 // What the C heap holds: live allocations, and freed memory the allocator keeps for reuse. A
 // resident size growing with the second and not the first is fragmentation, not a leak.
-void RenderHeap(std::string& out) {
+struct HeapFigures {
+    uint64_t in_use = 0;
+    uint64_t free = 0;
+    const char* source = "";
+};
+
+HeapFigures ReadHeap() {
+    if (&mallctl != nullptr) {
+        // The server links jemalloc (see CMakeLists.txt): glibc's mallinfo2 would report its own,
+        // unused arenas. Stats are snapshots refreshed by writing the epoch.
+        uint64_t epoch = 1;
+        size_t size = sizeof epoch;
+        mallctl("epoch", &epoch, &size, &epoch, size);
+        size_t allocated = 0, resident = 0;
+        size = sizeof allocated;
+        mallctl("stats.allocated", &allocated, &size, nullptr, 0);
+        size = sizeof resident;
+        mallctl("stats.resident", &resident, &size, nullptr, 0);
+        return {allocated, resident > allocated ? resident - allocated : 0, "jemalloc stats"};
+    }
     const struct mallinfo2 heap = mallinfo2();
-    out += "# HELP storecrm_heap_in_use_bytes Bytes the process has allocated and not freed (glibc mallinfo2).\n";
+    return {heap.uordblks + heap.hblkhd, heap.fordblks, "glibc mallinfo2"};
+}
+
+void RenderHeap(std::string& out) {
+    const HeapFigures heap = ReadHeap();
+    out += std::string("# HELP storecrm_heap_in_use_bytes Bytes the process has allocated and not freed (") +
+           heap.source + ").\n";
     out += "# TYPE storecrm_heap_in_use_bytes gauge\n";
-    out += "storecrm_heap_in_use_bytes " + std::to_string(heap.uordblks + heap.hblkhd) + "\n";
-    out += "# HELP storecrm_heap_free_bytes Freed bytes the allocator still holds in its arenas.\n";
+    out += "storecrm_heap_in_use_bytes " + std::to_string(heap.in_use) + "\n";
+    out += "# HELP storecrm_heap_free_bytes Freed bytes the allocator still holds resident.\n";
     out += "# TYPE storecrm_heap_free_bytes gauge\n";
-    out += "storecrm_heap_free_bytes " + std::to_string(heap.fordblks) + "\n";
+    out += "storecrm_heap_free_bytes " + std::to_string(heap.free) + "\n";
 }
 
 void RenderHistogram(std::string& out, const std::string& name, const std::string& labels, const Histogram& h) {
