@@ -161,7 +161,7 @@ Result<http::Response> StaffLeaderboard(RequestContext& ctx) {
             board[r.Int(0)]["csat"] = std::round(r.Real(1) * 100) / 100;
         }
     }
-    auto staff = ctx.tx.Query("SELECT s.id, s.name, r.code FROM staff s JOIN roles r ON r.id = s.role_id");
+    auto staff = ctx.tx.Query("SELECT s.id, s.name, r.code, r.name FROM staff s JOIN roles r ON r.id = s.role_id");
     if (!staff.ok()) return staff.take_error();
     json items = json::array();
     for (const auto& s : *staff) {
@@ -171,6 +171,7 @@ Result<http::Response> StaffLeaderboard(RequestContext& ctx) {
         row["staff_id"] = s.Int(0);
         row["name"] = s.Text(1);
         row["role_code"] = s.Text(2);
+        row["role_name"] = s.Text(3);  // a renamed or custom role shows its own name
         for (const char* key : {"new_members", "sales_amount", "sales_count", "tasks_done", "reactivated"}) {
             if (!row.contains(key)) row[key] = 0;
         }

@@ -364,6 +364,8 @@ test('satisfaction and the staff leaderboard gather surveys, complaints, sales a
   assert.equal(me.sales_amount, mine.reduce((s, x) => s + x.amount, 0));
   assert.equal(me.sales_count, mine.length);
   assert.equal(me.new_members, new Set(mine.map((x) => x.member)).size);
+  // The role comes with its stored name, so a renamed or custom role reads as the admin named it.
+  assert.deepEqual([me.role_code, me.role_name], ['hq_admin', '总部管理员']);
 
   const survey = await admin.post('/api/v1/surveys', { title: '满意度', questions: [{ id: 'nps', kind: 'nps', text: '推荐吗' }, { id: 'csat', kind: 'csat', text: '满意吗' }] });
   const link = await admin.post(`/api/v1/surveys/${survey.body.id}/links`, { member_id: mine[0].member });

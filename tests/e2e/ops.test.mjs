@@ -6,7 +6,7 @@
 // file imports for real and shows the count; 隐私合规 shows the retention preview the API counts;
 // the audit log's chain verifies; a role that requires two-factor sign-in must enrol before any
 // other page opens and cannot turn it off; the new pages fit a 390 px phone; the audit log names
-// every action in words and the roles page is cards on a phone; and a list exports
+// every action in words and the roles and staff pages are cards on a phone; and a list exports
 // as a file through a progress dialog (the sales list as CSV, filtered as shown; the members list
 // still downloads; an export over the minute's limit shows the server's message).
 // Debian's Chromium driven by Playwright against a real storecrm over a demo database.
@@ -485,6 +485,26 @@ test('the audit log names every action in words, and the roles page fits a phone
   assert.equal(await phone.locator(`[data-test="role-perms-${cashier.id}"] .el-tag`).count(), cashier.permissions.length);
   const width = await phone.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 390, `no horizontal scrolling on /system/roles (page is ${width} px wide)`);
+  await phone.context().close();
+});
+
+test("the staff page is cards on a phone, with each account's state and its actions", async () => {
+  const phone = await newPage(browser, 390, 844);
+  await signIn(phone, server.base, 'admin', DEMO_PASSWORD);
+  await phone.goto(`${server.base}/system/staff`);
+  await phone.locator('[data-test="staff-cards"] [data-test="staff-row"]').first().waitFor();
+  const first = (await call(api, 'GET', '/api/v1/staff?limit=50'));
+  assert.equal(await phone.locator('[data-test="staff-cards"] [data-test="staff-row"]').count(), first.items.length);
+  const cashier = first.items.find((s) => s.role_code === 'cashier' && s.status === 'active');
+  const card = phone.locator(`[data-test="staff-row"][data-id="${cashier.id}"]`);
+  const text = await card.innerText();
+  assert.ok(text.includes(cashier.username) && text.includes('收银员'), text);
+  const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `no horizontal scrolling on /system/staff (page is ${width} px wide)`);
+  // The card's menu is the table's: editing opens the account's form.
+  await phone.locator(`[data-test="staff-actions-${cashier.id}"]`).click();
+  await phone.locator(`[data-test="staff-edit-${cashier.id}"]`).click();
+  assert.equal(await phone.locator('[data-test="staff-form-name"]').inputValue(), cashier.name);
   await phone.context().close();
 });
 

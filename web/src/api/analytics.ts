@@ -501,6 +501,8 @@ export interface StaffRow {
   staff_id: number
   name: string
   role_code: string
+  /** The role's stored name (a renamed or custom role shows it). */
+  role_name: string
   /** Net fen. */
   sales_amount: number
   sales_count: number

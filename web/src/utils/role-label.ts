@@ -25,8 +25,8 @@ const SEEDED_NAMES: Readonly<Record<string, string>> = {
 export const isBuiltinRoleCode = (code: string | null | undefined): boolean => !!code && Object.hasOwn(SEEDED_NAMES, code)
 
 /**
- * 总部管理员 / HQ admin … for a role given its `code` and stored `name`. Without a name (the
- * staff leaderboard sends only the code) a built-in code is taken as not renamed.
+ * 总部管理员 / HQ admin … for a role given its `code` and stored `name`. Without a name a
+ * built-in code is taken as not renamed.
  */
 export function roleLabel(code: string | null | undefined, name?: string | null): string {
   const stored = (name ?? '').trim()
