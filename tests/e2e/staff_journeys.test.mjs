@@ -159,6 +159,36 @@ test('the interface switches to English and remembers it', async () => {
   await page.context().close();
 });
 
+test('the preset tag library reads in the staff member\'s language; tags staff named themselves show as named', async () => {
+  const groups = (await api.get('/api/v1/tag-groups')).body.items;
+  const valueGroup = groups.find((g) => g.name === '客户价值');
+  const tags = (await api.get('/api/v1/tags')).body.items;
+  const highValue = tags.find((t) => t.name === '高价值');
+  const own = (await api.post('/api/v1/tags', { group_id: valueGroup.id, name: '私享会员' })).body;
+  const store = (await api.get('/api/v1/stores')).body.items[0];
+  const created = await api.post('/api/v1/members', { name: '标签英文', phone: '13900007788', home_store_id: store.id, tags: [highValue.id, own.id] });
+  assert.equal(created.status, 201, created.text);
+  const member = created.body;
+  const admin = await server.signIn('admin', DEMO_PASSWORD);
+  await admin.put('/api/v1/me/locale', { locale: 'en' });
+  const page = await newPage(browser);
+  try {
+    await signIn(page, server.base, 'admin', DEMO_PASSWORD);
+    await page.goto(`${server.base}/tags`);
+    const group = page.locator(`[data-test="tag-group"][data-id="${valueGroup.id}"]`);
+    await group.locator('h3', { hasText: 'Customer value' }).waitFor();
+    assert.equal((await group.locator(`[data-test="tag-row"][data-id="${highValue.id}"] .sc-tag-name`).innerText()).trim(), 'High value');
+    assert.equal((await group.locator(`[data-test="tag-row"][data-id="${own.id}"] .sc-tag-name`).innerText()).trim(), '私享会员');
+    await page.goto(`${server.base}/members/${member.id}`);
+    await page.locator(`[data-test="tag-chip-${highValue.id}"]`).waitFor();
+    assert.equal((await page.locator(`[data-test="tag-chip-${highValue.id}"]`).innerText()).trim(), 'High value');
+    assert.equal((await page.locator(`[data-test="tag-chip-${own.id}"]`).innerText()).trim(), '私享会员');
+  } finally {
+    await admin.put('/api/v1/me/locale', { locale: 'zh-CN' });
+    await page.context().close();
+  }
+});
+
 test('an admin sets a store\'s business hours, which complaint deadlines then count in', async () => {
   const page = await newPage(browser);
   await signIn(page, server.base, 'admin', DEMO_PASSWORD);
