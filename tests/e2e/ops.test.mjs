@@ -463,6 +463,9 @@ test('the operations pages fit a 390 px phone', async () => {
 });
 
 test('the audit log names every action in words, and the roles page fits a phone as cards', async () => {
+  // An entry about named settings rather than a numbered object.
+  const security = await call(api, 'GET', '/api/v1/security/settings');
+  await call(api, 'PUT', '/api/v1/security/settings', { totp_required_roles: security.totp_required_roles }, 204);
   const page = await newPage(browser);
   await signIn(page, server.base, 'admin', DEMO_PASSWORD);
   await page.goto(`${server.base}/system/audit`);
@@ -471,6 +474,9 @@ test('the audit log names every action in words, and the roles page fits a phone
   const actions = await page.locator('[data-test="audit-row"] [data-test="audit-action"]').evaluateAll((spans) => spans.map((s) => [s.title, s.textContent.trim()]));
   assert.ok(actions.length >= Math.min(entries.length, 20), `rows on screen: ${actions.length}`);
   for (const [code, shown] of actions) assert.ok(shown !== code && !/^[a-z_]+\.[a-z_]+$/.test(shown), `${code} is shown as "${shown}"`);
+  const subjects = await page.locator('[data-test="audit-row"] [data-test="audit-subject"]').allInnerTexts();
+  for (const subject of subjects) assert.ok(!/#\D/.test(subject), `"${subject}" names its object by a code`);
+  assert.ok(subjects.includes('系统设置 · 安全'), subjects.join(' | '));
   await page.context().close();
 
   const phone = await newPage(browser, 390, 844);

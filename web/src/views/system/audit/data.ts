@@ -74,3 +74,16 @@ export const AUDIT_ENTITIES = [
 export const auditActionLabel = (a: string) => tOr(`audit.actions.${a.replace(/\./g, '_')}`, a)
 export const auditEntityLabel = (e: string) => tOr(`audit.entities.${e}`, e)
 export const auditActorTypeLabel = (ty: string) => tOr(`audit.actorType.${ty}`, ty)
+
+/**
+ * What an entry is about: 会员 #42 for a numbered object; for a named one (the backup, privacy or
+ * security settings, the sales report) its name in words, never the code after a '#'.
+ */
+export function auditSubjectLabel(entity: string, id: string): string {
+  const what = entity ? auditEntityLabel(entity) : ''
+  if (!id) return what
+  if (/^\d+$/.test(id)) return `${what} #${id}`
+  if (id === 'settings') return what
+  const named = tOr(`audit.subjects.${id}`, auditEntityLabel(id))
+  return what ? `${what} · ${named}` : named
+}
