@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/embedded_files.hpp"
 #include "storage/migrations.hpp"
 #include "storage/sqlite_database.hpp"
 
@@ -34,6 +35,41 @@ TEST_F(StorageTest, MigratesOnceAndReportsVersion) {
     ASSERT_TRUE(second.ok());
     EXPECT_TRUE(second->empty());
     EXPECT_EQ(*SchemaVersion(**db), static_cast<int>(first->size()));
+}
+
+// Migration 0013 on a ledger that still holds complaint compensation in the old two-language
+// wording: those rows get the reason code the server writes now; other reasons stay.
+TEST_F(StorageTest, CompensationReasonMigrationRewritesOnlyOldComplaintRows) {
+    {
+        auto db = OpenSqliteDatabase(path_, 1);
+        ASSERT_TRUE(db.ok());
+        ASSERT_TRUE(Migrate(**db).ok());
+    }
+    std::string migration;
+    for (const auto& file : embedded::Migrations()) {
+        if (file.path == "/sqlite/0013_compensation_reason.sql") migration = std::string(file.data);
+    }
+    ASSERT_FALSE(migration.empty());
+    sqlite3* raw = nullptr;  // foreign keys off: a ledger row without its member is enough here
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &raw), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw,
+                           "INSERT INTO points_ledger (member_id, delta, balance_after, kind, reason, source_type, "
+                           "source_id, created_at) VALUES (1, 50, 50, 'adjust', '投诉补偿 complaint #7', 'complaint', 7, "
+                           "0), (1, 5, 55, 'adjust', '投诉补偿 by hand', '', NULL, 0)",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw, migration.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+    std::vector<std::string> reasons;
+    ASSERT_EQ(sqlite3_exec(
+                  raw, "SELECT reason FROM points_ledger ORDER BY id",
+                  [](void* out, int, char** values, char**) {
+                      static_cast<std::vector<std::string>*>(out)->emplace_back(values[0]);
+                      return 0;
+                  },
+                  &reasons, nullptr),
+              SQLITE_OK);
+    sqlite3_close(raw);
+    EXPECT_EQ(reasons, (std::vector<std::string>{"complaint.compensation", "投诉补偿 by hand"}));
 }
 
 TEST_F(StorageTest, WalAndFullSynchronous) {
