@@ -184,10 +184,17 @@ test('personal data is encrypted at rest and the key file is private', async () 
 
 test('a database held busy by another writer answers 503 with Retry-After, then recovers', async () => {
   const lock = server.backend === 'postgres'
-    ? spawn('psql', [server.db], { stdio: ['pipe', 'ignore', 'ignore'] })
-    : spawn('sqlite3', [server.db], { stdio: ['pipe', 'ignore', 'ignore'] });
-  lock.stdin.write(server.backend === 'postgres' ? 'BEGIN; LOCK TABLE members IN ACCESS EXCLUSIVE MODE;\n' : 'BEGIN IMMEDIATE;\n');
-  await new Promise((r) => setTimeout(r, 500));
+    ? spawn('psql', [server.db], { stdio: ['pipe', 'pipe', 'ignore'] })
+    : spawn('sqlite3', [server.db], { stdio: ['pipe', 'pipe', 'ignore'] });
+  // Go on once the other writer says it holds the lock (a fixed wait could lose the race on a busy machine).
+  const held = new Promise((res) => {
+    let out = '';
+    lock.stdout.on('data', (d) => { out += d; if (out.includes('lock-held')) res(); });
+  });
+  lock.stdin.write(server.backend === 'postgres'
+    ? 'BEGIN; LOCK TABLE members IN ACCESS EXCLUSIVE MODE;\n\\echo lock-held\n'
+    : 'BEGIN IMMEDIATE;\n.print lock-held\n');
+  await held;
   const r = await admin.post('/api/v1/members', { phone: '13500001111', home_store_id: storeA });
   assert.equal(r.status, 503);
   assert.equal(r.body.error.code, 'busy');
