@@ -138,18 +138,19 @@ Result<http::Response> RotateSecret(RequestContext& ctx) {
         if (auto v = body->Int("keep_previous_hours", false, 0, kMaxKeepHours)) keep_hours = *v;
         STORECRM_TRY(body->Finish());
     }
-    auto old = ctx.tx.QueryOne("SELECT secret_enc FROM webhooks WHERE id = ?", {*id});
-    if (!old.ok()) return old.take_error();
     const std::string secret = NewSecret();
     const int64_t now = NowUnix();
-    storage::Value previous, until;
+    const storage::Value sealed = storage::Blob{ctx.services.vault->Encrypt(secret)};
+    // The replaced secret moves over in the same statement (SET reads the row as it was).
     if (keep_hours > 0) {
-        previous = storage::Value(storage::Blob{(**old).BlobBytes(0)});
-        until = storage::Value(now + keep_hours * 3600);
+        STORECRM_TRY(ctx.tx.Exec("UPDATE webhooks SET previous_secret_enc = secret_enc, previous_secret_until = ?, "
+                                 "secret_enc = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+                                 {now + keep_hours * 3600, sealed, now, *id}));
+    } else {
+        STORECRM_TRY(ctx.tx.Exec("UPDATE webhooks SET previous_secret_enc = NULL, previous_secret_until = NULL, "
+                                 "secret_enc = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+                                 {sealed, now, *id}));
     }
-    STORECRM_TRY(ctx.tx.Exec("UPDATE webhooks SET secret_enc = ?, previous_secret_enc = ?, previous_secret_until = ?, "
-                             "updated_at = ?, version = version + 1 WHERE id = ?",
-                             {storage::Blob{ctx.services.vault->Encrypt(secret)}, previous, until, now, *id}));
     STORECRM_TRY(ctx.Audit({"webhook.rotate_secret", "webhook", std::to_string(*id),
                             json{{"url", (*current)["url"]}, {"keep_previous_hours", keep_hours}}.dump()}));
     auto saved = LoadHook(ctx, *id);
