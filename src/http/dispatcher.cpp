@@ -118,8 +118,21 @@ Result<Response> Run(const Route& route, Services& services, Request& request, L
     } else if (route.prepare) {
         STORECRM_TRY(route.prepare(context));
     }
+    // A retry that fails may have lost a race with its own first attempt, still finishing on
+    // another connection when the retry looked for its answer (a server killed mid-commit and
+    // restarted; the first attempt's receipt number or coupon then refuses the retry). Once that
+    // attempt has committed, its stored answer is the answer.
+    auto answer_of_first_attempt = [&](Error failure) -> Result<Response> {
+        if (!*idempotency_key || read_only) return failure;
+        tx_result->reset();  // roll back the retry before reading
+        auto read = services.db->Begin(storage::TxMode::kRead);
+        if (!read.ok()) return failure;
+        auto stored = FindStoredResponse(**read, owner, **idempotency_key, fingerprint);
+        if (stored.ok() && *stored) return std::move(**stored);
+        return failure;
+    };
     auto result = route.handler(context);
-    if (!result.ok()) return result;
+    if (!result.ok()) return answer_of_first_attempt(result.take_error());
     if (request.method == "GET" && WantsListExport(request, *result)) {
         const std::string caller = std::string(context.principal.KindName()) + ":" + std::to_string(context.principal.id);
         if (!ExportLimiter().Allow(caller)) return Coded(ErrorCode::kRateLimited, "error.rate_limited");
@@ -127,8 +140,9 @@ Result<Response> Run(const Route& route, Services& services, Request& request, L
         if (!result.ok()) return result;
     }
     if (*idempotency_key) {
-        STORECRM_TRY(StoreResponse(tx, owner, **idempotency_key, fingerprint, *result));
-        STORECRM_TRY(CommitStoredResponse(tx));
+        Status saved = StoreResponse(tx, owner, **idempotency_key, fingerprint, *result);
+        if (saved.ok()) saved = CommitStoredResponse(tx);
+        if (!saved.ok()) return answer_of_first_attempt(saved.take_error());
     } else if (!read_only) {
         STORECRM_TRY(tx.Commit());
     }

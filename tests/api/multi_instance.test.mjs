@@ -1,6 +1,7 @@
 // Two storecrm instances on one PostgreSQL database act as one system.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { TestServer } from '../support/server.mjs';
 
 const PG = process.env.STORECRM_TEST_PG;
@@ -72,5 +73,43 @@ if (PG) {
     const numbers = new Set(results.map((r) => r.body.member_no));
     assert.equal(numbers.size, 30);
     assert.equal((await admin.get(`/api/v1/members?store_id=${store}`)).body.total, 30);
+  });
+  // A POS whose first attempt is still inside its transaction (e.g. the instance died mid-commit)
+  // retries on the other instance with the same Idempotency-Key. The retry cannot see the first
+  // attempt yet and runs into its receipt number; once the first attempt commits, the retry must
+  // answer with the stored first answer, and the sale exists once.
+  test('a retry racing its own unfinished first attempt on the other instance gets the first answer', async () => {
+    const admin = await a.signIn('admin');
+    const viaB = b.client();
+    viaB.cookie = admin.cookie;
+    viaB.csrf = admin.csrf;
+    const store = (await admin.post('/api/v1/stores', { code: 'RT', name: '重试店', type: 'direct' })).body.id;
+    assert.equal((await admin.post('/api/v1/products', { sku: 'RT-1', name: '重试品', price: 1000 })).status, 201);
+    const body = { store_id: store, terminal: 'POS1', receipt_no: 'RT-0001', lines: [{ sku: 'RT-1', quantity: 1 }],
+      payments: [{ method: 'cash', amount: 1000 }] };
+    const key = { headers: { 'Idempotency-Key': 'retry-race-1' } };
+    const waiting = () => Number(a.sql("SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"));
+    const until = async (what, n) => {
+      for (let i = 0; i < 100 && waiting() < n; i++) await new Promise((res) => setTimeout(res, 50));
+      assert.ok(waiting() >= n, `${what} should be waiting on a lock`);
+    };
+    // Writers to the stock table wait behind this lock, so the first attempt stops mid-transaction.
+    const lock = spawn('psql', [a.db], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const held = new Promise((res) => {
+      let out = '';
+      lock.stdout.on('data', (d) => { out += d; if (out.includes('lock-held')) res(); });
+    });
+    lock.stdin.write('BEGIN; LOCK TABLE stock IN SHARE MODE;\n\\echo lock-held\n');
+    await held;
+    const first = admin.post('/api/v1/sales', body, key);
+    await until('the first attempt', 1);
+    const retry = viaB.post('/api/v1/sales', body, key);
+    await until('the retry', 2);
+    lock.stdin.write('COMMIT;\n\\q\n');
+    const answers = await Promise.all([first, retry]);
+    assert.deepEqual(answers.map((r) => r.status), [201, 201], answers.map((r) => r.text).join('\n'));
+    assert.deepEqual(answers.map((r) => r.headers.get('idempotent-replayed') === 'true').sort(), [false, true]);
+    assert.deepEqual(answers[1].body, answers[0].body);
+    assert.equal(a.sql("SELECT COUNT(*) FROM sales WHERE receipt_no = 'RT-0001'"), '1');
   });
 }
