@@ -74,7 +74,7 @@ Result<http::Response> SignIn(RequestContext& ctx) {
     }
     auto row = ctx.tx.QueryOne(
         "SELECT id, password_hash, status, locked_until, failed_attempts, must_change_password, totp_secret_enc, "
-        "totp_last_step FROM staff WHERE username = ?",
+        "totp_last_step, name FROM staff WHERE username = ?",
         {name});
     if (!row.ok()) return row.take_error();
     const int64_t now = NowUnix();
@@ -90,7 +90,9 @@ Result<http::Response> SignIn(RequestContext& ctx) {
     const int64_t staff_id = r.Int(0);
     ctx.principal.kind = security::Principal::Kind::kStaff;
     ctx.principal.id = staff_id;
-    ctx.principal.name = name;
+    ctx.principal.username = name;
+    // The audit log names the actor as every later entry of this staff member does.
+    ctx.principal.name = r.Text(8).empty() ? name : r.Text(8);
     if (!r.IsNull(3) && r.Int(3) > now) {
         const int64_t minutes = (r.Int(3) - now + 59) / 60;
         return Coded(ErrorCode::kAccountLocked, "error.account_locked", {{"minutes", std::to_string(minutes)}});

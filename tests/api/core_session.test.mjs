@@ -93,6 +93,18 @@ test('five wrong passwords lock the account until an admin unlocks it', async ()
   assert.equal(audit.body.total, 5);
 });
 
+test('sign-in entries in the audit log name the staff member as every other entry does', async () => {
+  const r = await admin.post('/api/v1/staff', { username: 'namey', name: '署名员工', role_id: cashierRole, store_ids: [storeId], password: 'Initial#2026' });
+  assert.equal(r.status, 201, r.text);
+  const c = server.client();
+  assert.equal((await c.signIn('namey', 'Wrong#pass2026')).status, 401);
+  assert.equal((await c.signIn('namey', 'Initial#2026')).status, 200);
+  for (const action of ['session.sign_in', 'session.sign_in_failed']) {
+    const entry = (await admin.get(`/api/v1/audit?action=${action}&entity_id=${r.body.id}`)).body.items[0];
+    assert.deepEqual([entry.actor.id, entry.actor.name], [r.body.id, '署名员工'], action);
+  }
+});
+
 test('a cookie request that changes something needs the CSRF header', async () => {
   const c = await server.signIn('admin');
   const saved = c.csrf;
