@@ -2,7 +2,7 @@
 // nothing, personal data encrypted at rest, and a busy database answering 503.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { TestServer, fieldError } from '../support/server.mjs';
@@ -183,24 +183,12 @@ test('personal data is encrypted at rest and the key file is private', async () 
 });
 
 test('a database held busy by another writer answers 503 with Retry-After, then recovers', async () => {
-  const lock = server.backend === 'postgres'
-    ? spawn('psql', [server.db], { stdio: ['pipe', 'pipe', 'ignore'] })
-    : spawn('sqlite3', [server.db], { stdio: ['pipe', 'pipe', 'ignore'] });
-  // Go on once the other writer says it holds the lock (a fixed wait could lose the race on a busy machine).
-  const held = new Promise((res) => {
-    let out = '';
-    lock.stdout.on('data', (d) => { out += d; if (out.includes('lock-held')) res(); });
-  });
-  lock.stdin.write(server.backend === 'postgres'
-    ? 'BEGIN; LOCK TABLE members IN ACCESS EXCLUSIVE MODE;\n\\echo lock-held\n'
-    : 'BEGIN IMMEDIATE;\n.print lock-held\n');
-  await held;
+  const lock = await server.holdTransaction(server.backend === 'postgres' ? 'LOCK TABLE members IN ACCESS EXCLUSIVE MODE;' : '');
   const r = await admin.post('/api/v1/members', { phone: '13500001111', home_store_id: storeA });
   assert.equal(r.status, 503);
   assert.equal(r.body.error.code, 'busy');
   assert.equal(r.headers.get('retry-after'), '1');
-  lock.stdin.write(server.backend === 'postgres' ? 'ROLLBACK;\n\\q\n' : 'ROLLBACK;\n.quit\n');
-  await new Promise((res) => lock.once('exit', res));
+  await lock.release();
   const again = await admin.post('/api/v1/members', { phone: '13500001111', home_store_id: storeA });
   assert.equal(again.status, 201);
 });

@@ -1,7 +1,6 @@
 // Two storecrm instances on one PostgreSQL database act as one system.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { TestServer } from '../support/server.mjs';
 
 const PG = process.env.STORECRM_TEST_PG;
@@ -15,6 +14,9 @@ if (PG) {
     b = Object.assign(new TestServer(), { dir: a.dir, db: a.db, keyFile: a.keyFile, backend: a.backend });
     await b.launch();
   });
+  // A client of instance B carrying `client`'s session (cookie and CSRF token).
+  const sameSessionOnB = (client) => Object.assign(b.client(), { cookie: client.cookie, csrf: client.csrf });
+
   after(async () => {
     await b?.stopProcess();
     await a?.stop();
@@ -22,9 +24,7 @@ if (PG) {
 
   test('a session made on one instance works on the other, and signing out ends it on both', async () => {
     const onA = await a.signIn('admin');
-    const onB = b.client();
-    onB.cookie = onA.cookie;
-    onB.csrf = onA.csrf;
+    const onB = sameSessionOnB(onA);
     assert.equal((await onB.get('/api/v1/me')).body.user.username, 'admin');
     const store = await onB.post('/api/v1/stores', { code: 'MI', name: '多实例店', type: 'direct' });
     assert.equal(store.status, 201);
@@ -35,9 +35,7 @@ if (PG) {
 
   test('concurrent edits of one member through both instances never lose an update', async () => {
     const admin = await a.signIn('admin');
-    const viaB = b.client();
-    viaB.cookie = admin.cookie;
-    viaB.csrf = admin.csrf;
+    const viaB = sameSessionOnB(admin);
     const store = (await admin.post('/api/v1/stores', { code: 'ED', name: '编辑店', type: 'direct' })).body.id;
     const m = (await admin.post('/api/v1/members', { phone: '13700009999', name: '并发', home_store_id: store })).body;
     let version = m.version;
@@ -62,9 +60,7 @@ if (PG) {
 
   test('registrations on both instances at once get distinct member numbers', async () => {
     const admin = await a.signIn('admin');
-    const viaB = b.client();
-    viaB.cookie = admin.cookie;
-    viaB.csrf = admin.csrf;
+    const viaB = sameSessionOnB(admin);
     const store = (await admin.post('/api/v1/stores', { code: 'RG', name: '注册店', type: 'direct' })).body.id;
     const requests = Array.from({ length: 30 }, (_, i) =>
       (i % 2 ? viaB : admin).post('/api/v1/members', { phone: `1360000${String(i).padStart(4, '0')}`, home_store_id: store }));
@@ -80,9 +76,7 @@ if (PG) {
   // answer with the stored first answer, and the sale exists once.
   test('a retry racing its own unfinished first attempt on the other instance gets the first answer', async () => {
     const admin = await a.signIn('admin');
-    const viaB = b.client();
-    viaB.cookie = admin.cookie;
-    viaB.csrf = admin.csrf;
+    const viaB = sameSessionOnB(admin);
     const store = (await admin.post('/api/v1/stores', { code: 'RT', name: '重试店', type: 'direct' })).body.id;
     assert.equal((await admin.post('/api/v1/products', { sku: 'RT-1', name: '重试品', price: 1000 })).status, 201);
     const body = { store_id: store, terminal: 'POS1', receipt_no: 'RT-0001', lines: [{ sku: 'RT-1', quantity: 1 }],
@@ -94,18 +88,12 @@ if (PG) {
       assert.ok(waiting() >= n, `${what} should be waiting on a lock`);
     };
     // Writers to the stock table wait behind this lock, so the first attempt stops mid-transaction.
-    const lock = spawn('psql', [a.db], { stdio: ['pipe', 'pipe', 'ignore'] });
-    const held = new Promise((res) => {
-      let out = '';
-      lock.stdout.on('data', (d) => { out += d; if (out.includes('lock-held')) res(); });
-    });
-    lock.stdin.write('BEGIN; LOCK TABLE stock IN SHARE MODE;\n\\echo lock-held\n');
-    await held;
+    const lock = await a.holdTransaction('LOCK TABLE stock IN SHARE MODE;');
     const first = admin.post('/api/v1/sales', body, key);
     await until('the first attempt', 1);
     const retry = viaB.post('/api/v1/sales', body, key);
     await until('the retry', 2);
-    lock.stdin.write('COMMIT;\n\\q\n');
+    await lock.release();
     const answers = await Promise.all([first, retry]);
     assert.deepEqual(answers.map((r) => r.status), [201, 201], answers.map((r) => r.text).join('\n'));
     assert.deepEqual(answers.map((r) => r.headers.get('idempotent-replayed') === 'true').sort(), [false, true]);

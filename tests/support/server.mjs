@@ -111,6 +111,28 @@ export class TestServer {
     return out.toString().trim();
   }
 
+  // Opens a transaction on the server's database from the sqlite3 / psql CLI, runs `statement`
+  // in it (e.g. a lock) and resolves once the CLI says it holds it — a fixed wait can lose that
+  // race on a busy machine. `release()` rolls back and waits for the CLI to exit.
+  async holdTransaction(statement = '') {
+    const postgres = this.backend === 'postgres';
+    const cli = spawn(postgres ? 'psql' : 'sqlite3', [this.db], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const held = new Promise((res) => {
+      let out = '';
+      cli.stdout.on('data', (d) => { out += d; if (out.includes('transaction-held')) res(); });
+    });
+    const begin = postgres ? 'BEGIN;' : 'BEGIN IMMEDIATE;';
+    cli.stdin.write(`${begin} ${statement}\n${postgres ? '\\echo' : '.print'} transaction-held\n`);
+    await held;
+    return {
+      release: async () => {
+        const exited = new Promise((res) => cli.once('exit', res));
+        cli.stdin.write(postgres ? 'ROLLBACK;\n\\q\n' : 'ROLLBACK;\n.quit\n');
+        await exited;
+      },
+    };
+  }
+
   async stop() {
     await this.stopProcess();
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
