@@ -6,7 +6,6 @@
 // issue's 100,000 by `make reliability`).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { TestServer } from '../support/server.mjs';
 
@@ -15,11 +14,7 @@ let server;
 let gateway;
 const delivered = new Map();  // Idempotency-Key → times offered
 
-function sql(statement) {
-  return (server.backend === 'postgres'
-    ? execFileSync('psql', [server.db, '-At', '-F', '|', '-c', statement])
-    : execFileSync('sqlite3', ['-separator', '|', server.db, statement])).toString().trim();
-}
+const sql = (statement) => server.sql(statement);
 
 before(async () => {
   gateway = createServer((req, res) => {

@@ -1,7 +1,6 @@
 // Scheduled jobs run exactly once per slot across two instances sharing one database.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { TestServer } from '../support/server.mjs';
 
 let a;
@@ -11,11 +10,7 @@ after(async () => {
   await a?.stop();
 });
 
-function sql(server, statement) {
-  return server.backend === 'postgres'
-    ? execFileSync('psql', [server.db, '-At', '-F', '|', '-c', statement]).toString()
-    : execFileSync('sqlite3', ['-separator', '|', server.db, statement]).toString();
-}
+const sql = (server, statement) => server.sql(statement);
 
 function runs(server) {
   const lines = sql(server, 'SELECT job, slot, instance FROM job_runs ORDER BY job, slot');

@@ -103,11 +103,13 @@ export class TestServer {
   }
 
   // Runs one SQL statement on the server's database with the sqlite3 / psql CLI (for invariant
-  // checks the API does not expose); rows are lines, columns separated by `|`.
+  // checks the API does not expose); rows are lines, columns separated by `|`. On SQLite it waits
+  // up to 5 s for a running server's write lock (its jobs write every few hundred ms) rather than
+  // failing at once with "database is locked".
   sql(statement) {
     const out = this.backend === 'postgres'
       ? execFileSync('psql', [this.db, '-At', '-F', '|', '-v', 'ON_ERROR_STOP=1', '-c', statement], { stdio: 'pipe' })
-      : execFileSync('sqlite3', ['-separator', '|', this.db, statement], { stdio: 'pipe' });
+      : execFileSync('sqlite3', ['-cmd', '.timeout 5000', '-separator', '|', this.db, statement], { stdio: 'pipe' });
     return out.toString().trim();
   }
 
